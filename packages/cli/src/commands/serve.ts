@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { startServer } from '@latchkey/server';
+import { serverConfig } from '../server-config.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the Latchkey server (embedded store and development IdP when nothing is configured)')
+    .option('-c, --config <file>', 'YAML configuration file (env LATCHKEY_CONFIG)')
+    .option('-p, --port <port>', 'port to listen on (env LATCHKEY_PORT)')
+    .option('--host <host>', 'interface to listen on (env LATCHKEY_HOST)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ latchkey serve\n  $ latchkey serve --config /etc/latchkey.yaml --port 8443\n',
+    )
+    .action(async (options: { config?: string; port?: string; host?: string }) => {
+      const env = { ...process.env };
+      if (options.port !== undefined) env.LATCHKEY_PORT = options.port;
+      if (options.host !== undefined) env.LATCHKEY_HOST = options.host;
+      const started = Date.now();
+      const config = serverConfig(options, env);
+      const server = await startServer(config);
+      const log = server.app.log;
+      if (config.devMode) {
+        log.warn('DEVELOPMENT MODE: development IdP and demo users are enabled; never expose this instance');
+      }
+      log.info(
+        { url: server.url, store: server.services.store.kind, startupMs: Date.now() - started },
+        'Latchkey is ready',
+      );
+      process.stdout.write(
+        [
+          '',
+          `  Latchkey console: ${server.url}/`,
+          config.devMode
+            ? `  Development mode: sign in as alice (member), gina (guest), adam (tenant admin) or olga (platform admin).\n  API token for a demo user: curl -X POST ${server.url}/dev-idp/token -H 'content-type: application/json' -d '{"user":"alice"}'`
+            : '',
+          `  API reference:    ${server.url}/api/v1/docs`,
+          '',
+        ]
+          .filter((l) => l !== '')
+          .join('\n') + '\n\n',
+      );
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down');
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => {
+        stop('SIGINT');
+      });
+      process.once('SIGTERM', () => {
+        stop('SIGTERM');
+      });
+    });
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import { installAuthentication } from './auth/authenticate.js';
+import { ConsoleLogin } from './auth/console-login.js';
+import { DEV_CONSOLE_CLIENT_ID, resolveIdentity } from './auth/identity-settings.js';
+import { IdpTokenVerifier } from './auth/idp-token-verifier.js';
+import { SessionService } from './auth/sessions.js';
+import { UserDirectory } from './auth/user-directory.js';
+import { systemActor } from './audit/record.js';
+import { loadOrCreateKeys } from './config/embedded.js';
+import type { Config } from './config/load.js';
+import { Keyring } from './crypto/keyring.js';
+import { loadOrCreateDevIdpKey } from './dev-idp/keys.js';
+import { createDevProvider } from './dev-idp/provider.js';
+import { devIdpRoutes } from './dev-idp/routes.js';
+import { genReqId, loggerOptions } from './http/logging.js';
+import { createMetrics, installMetricsHooks } from './http/metrics.js';
+import { registerOpenApi } from './http/openapi.js';
+import { installProblemHandlers } from './http/problem.js';
+import { authRoutes } from './routes/auth.js';
+import { consoleRoutes } from './routes/console.js';
+import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import type { AppServices } from './services.js';
+import { openStore, type Store } from './store/db.js';
+import { runMigrations } from './store/migrate.js';
+import { ensureTenant } from './store/tenants.js';
+import { VERSION } from './version.js';
+
+export interface BuildOptions {
+  /** A store opened by the caller (tests share one); otherwise opened from the config and owned. */
+  store?: Store;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  /** Where JSON logs go (default stdout); tests capture them to prove nothing secret is logged. */
+  logStream?: DestinationStream;
+}
+
+/** Opens the store the config names: PostgreSQL at `database.url`, else PGlite under `dataDir`. */
+export function openConfiguredStore(config: Config): Promise<Store> {
+  return openStore({
+    url: config.database.url,
+    pgliteDir: join(config.dataDir, 'pgdata'),
+    poolSize: config.database.poolSize,
+  });
+}
+
+/** The keyring from the config, or the embedded default's generated keys. */
+export function keyringFor(config: Config): Keyring {
+  return new Keyring(config.encryption.keys ?? loadOrCreateKeys(config.dataDir));
+}
+
+/**
+ * The composition root: builds every service once (store, keyring, identity, sessions, metrics)
+ * and registers the route plugins. Server, tests, workers and the CLI all start here.
+ */
+export async function buildApp(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<{ app: FastifyInstance; services: AppServices }> {
+  const keyring = keyringFor(config);
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openConfiguredStore(config));
+  try {
+    if (options.migrate !== false) await runMigrations(store);
+
+    const devKey = config.devMode ? await loadOrCreateDevIdpKey(config.dataDir) : undefined;
+    const consoleSecret = randomBytes(32).toString('base64url');
+    const identity = resolveIdentity(config, devKey && { key: devKey, consoleSecret });
+    for (const seed of identity.tenantSeeds) {
+      await store.db.transaction((tx) => ensureTenant(tx, seed, systemActor));
+    }
+
+    const metrics = createMetrics();
+    const publicUrl = config.server.publicUrl;
+    const services: AppServices = {
+      config,
+      store,
+      keyring,
+      identity,
+      verifier: new IdpTokenVerifier(identity.issuers, config.idp.clockSkewSeconds),
+      users: new UserDirectory(store.db, identity.groupMappings),
+      sessions: new SessionService(store.db, config.session.ttlSeconds),
+      consoleLogin:
+        identity.console &&
+        new ConsoleLogin({
+          db: store.db,
+          keyring,
+          client: identity.console,
+          publicUrl,
+          claims: config.idp.claims,
+          allowHttp:
+            config.devMode || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(identity.console.issuer),
+        }),
+      metrics,
+      devIdp:
+        devKey && identity.devIssuer !== undefined
+          ? {
+              key: devKey,
+              provider: createDevProvider({
+                issuer: identity.devIssuer,
+                key: devKey,
+                clients: [
+                  {
+                    client_id: DEV_CONSOLE_CLIENT_ID,
+                    client_secret: consoleSecret,
+                    redirect_uris: [`${publicUrl}/auth/callback`],
+                    grant_types: ['authorization_code', 'refresh_token'],
+                    response_types: ['code'],
+                  },
+                ],
+              }),
+            }
+          : undefined,
+    };
+
+    const app = Fastify({
+      logger: { ...loggerOptions(config.log.level), ...(options.logStream && { stream: options.logStream }) },
+      genReqId,
+      bodyLimit: config.server.bodyLimitBytes,
+      trustProxy: config.server.trustProxy,
+      return503OnClosing: true,
+    }).withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    installProblemHandlers(app);
+    app.addHook('onRequest', (request, reply, done) => {
+      void reply.header('x-request-id', request.id);
+      done();
+    });
+    installMetricsHooks(app, metrics);
+    await registerOpenApi(app, VERSION);
+    installAuthentication(app, {
+      db: store.db,
+      verifier: services.verifier,
+      users: services.users,
+      sessions: services.sessions,
+      metrics,
+      claims: config.idp.claims,
+      publicOrigin: new URL(publicUrl).origin,
+    });
+
+    await app.register(healthRoutes, { services });
+    await app.register(meRoutes, { services });
+    await app.register(authRoutes, { services });
+    await app.register(consoleRoutes, { services });
+    await app.register(devIdpRoutes, { services });
+
+    if (ownsStore) app.addHook('onClose', () => store.close());
+    await app.ready();
+    return { app, services };
+  } catch (err) {
+    if (ownsStore) await store.close();
+    throw err;
+  }
+}

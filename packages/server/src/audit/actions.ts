@@ -1,0 +1,19 @@
+/**
+ * The closed list of actions Latchkey records about itself. Ingested events keep the action their
+ * source gives them (after the source's action map); Latchkey's own must be one of these.
+ */
+export const auditActions = [
+  'user.created',
+  'user.updated',
+  'user.platform_admin_granted',
+  'user.platform_admin_revoked',
+  'membership.granted',
+  'membership.role_changed',
+  'membership.revoked',
+  'tenant.created',
+  'session.created',
+  'session.ended',
+  'keys.rotated',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];

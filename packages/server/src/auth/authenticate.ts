@@ -1,0 +1,141 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { sendProblem } from '../http/problem.js';
+import type { Metrics } from '../http/metrics.js';
+import type { IdpTokenVerifier } from './idp-token-verifier.js';
+import type { Principal } from './principal.js';
+import type { SessionService } from './sessions.js';
+import type { RequestMeta, UserDirectory } from './user-directory.js';
+import { listMembershipsOfUser } from '../store/users.js';
+import type { Db } from '../store/db.js';
+
+export const SESSION_COOKIE = 'lk_session';
+
+export interface AuthDeps {
+  db: Db;
+  verifier: IdpTokenVerifier;
+  users: UserDirectory;
+  sessions: SessionService;
+  metrics: Metrics;
+  claims: { email: string; name: string; groups: string };
+  /** Origin of the public URL: the only origin allowed to change state with a session. */
+  publicOrigin: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function stringClaim(payload: Record<string, unknown>, name: string): string | null {
+  const v = payload[name];
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * Who is calling (SPEC §3.1), as steps:
+ * 1. bearer credential → IdP JWT verified against the trusted issuers (API tokens: their issue);
+ * 2. otherwise the console session cookie; state-changing requests must come from our origin (CSRF);
+ * 3. the route's requirement decides whether no credential is acceptable.
+ * A presented but bad credential is refused even where a credential is optional; routes that
+ * declare `auth: 'none'` never look at credentials.
+ */
+export function installAuthentication(app: FastifyInstance, deps: AuthDeps): void {
+  app.decorateRequest('principal', null);
+
+  async function fromBearer(request: FastifyRequest, token: string): Promise<Principal> {
+    if (token.startsWith('lk_')) throw new AppError('invalid_token', 'API tokens are not accepted here');
+    const verified = await deps.verifier.verify(token);
+    const groups = verified.payload[deps.claims.groups];
+    const context = await deps.users.resolve(
+      {
+        issuer: verified.issuer,
+        subject: verified.subject,
+        email: stringClaim(verified.payload, deps.claims.email),
+        name: stringClaim(verified.payload, deps.claims.name),
+        groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+      },
+      requestMeta(request),
+    );
+    if (context.user.deletedAt !== null) throw new AppError('invalid_token', 'this user has been removed');
+    return {
+      kind: 'idp_token',
+      user: context.user,
+      memberships: context.memberships,
+      operatorAudience: verified.operatorAudience,
+    };
+  }
+
+  async function fromSession(request: FastifyRequest, cookie: string): Promise<Principal | null> {
+    const found = await deps.sessions.find(cookie);
+    if (found === undefined || found.user.deletedAt !== null) return null;
+    if (!SAFE_METHODS.has(request.method)) {
+      // Origin check (OWASP CSRF cheat sheet): SameSite=Lax alone does not cover every browser path.
+      const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
+      if (origin !== deps.publicOrigin)
+        throw new AppError('csrf_rejected', 'state-changing requests must come from the console origin');
+    }
+    return {
+      kind: 'session',
+      user: found.user,
+      memberships: await listMembershipsOfUser(deps.db, found.user.id),
+      operatorAudience: false,
+      sessionId: found.session.id,
+    };
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    // Unknown routes answer 404 whoever asks; known routes require a user unless they say otherwise.
+    const requirement =
+      request.routeOptions.url === undefined ? 'none' : (request.routeOptions.config.auth ?? 'user');
+    if (requirement === 'none') return;
+    try {
+      const authorization = request.headers.authorization;
+      let principal: Principal | null = null;
+      if (authorization !== undefined) {
+        const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+        if (match?.[1] === undefined) {
+          throw new AppError('invalid_token', 'the Authorization header must be "Bearer <token>"');
+        }
+        principal = await fromBearer(request, match[1]);
+      } else {
+        const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+        if (cookie !== undefined) principal = await fromSession(request, cookie);
+      }
+      request.principal = principal;
+      if (principal === null && requirement === 'user') {
+        throw new AppError(
+          'unauthenticated',
+          'send an IdP access token, an API token or sign in to the console',
+          {
+            headers: { 'www-authenticate': 'Bearer realm="latchkey"' },
+          },
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      deps.metrics.authFailures.inc({ reason: err.code });
+      return sendProblem(request, reply, err);
+    }
+  });
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (referer === undefined) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { recordAudit } from '../audit/record.js';
+import { randomSecret, sha256Hex } from '../crypto/hash.js';
+import { newId } from '../ids.js';
+import type { Db } from '../store/db.js';
+import { findLiveSession, insertSession, revokeSession, type SessionRow } from '../store/sessions.js';
+import type { UserRow } from '../store/users.js';
+import type { RequestMeta } from './user-directory.js';
+
+/**
+ * Server-side console sessions: the cookie holds 256 random bits, the store only their SHA-256,
+ * so a database leak yields no usable session.
+ */
+export class SessionService {
+  readonly #db: Db;
+  readonly #ttlMs: number;
+
+  constructor(db: Db, ttlSeconds: number) {
+    this.#db = db;
+    this.#ttlMs = ttlSeconds * 1000;
+  }
+
+  get ttlSeconds(): number {
+    return this.#ttlMs / 1000;
+  }
+
+  async create(user: UserRow, meta: RequestMeta): Promise<{ cookie: string; session: SessionRow }> {
+    const cookie = randomSecret(32);
+    const now = new Date();
+    const session: SessionRow = {
+      id: newId('ses'),
+      tokenHash: sha256Hex(cookie),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.#ttlMs),
+      lastSeenAt: now,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      revokedAt: null,
+    };
+    await this.#db.transaction(async (tx) => {
+      await insertSession(tx, session);
+      await recordAudit(tx, {
+        action: 'session.created',
+        actor: {
+          type: 'user',
+          id: user.id,
+          label: user.email ?? user.subject,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        },
+        target: { type: 'session', id: session.id },
+      });
+    });
+    return { cookie, session };
+  }
+
+  async find(cookie: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    if (cookie.length < 20 || cookie.length > 100) return undefined;
+    return findLiveSession(this.#db, sha256Hex(cookie), new Date());
+  }
+
+  async end(sessionId: string, user: UserRow, meta: RequestMeta): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      if (!(await revokeSession(tx, sessionId, new Date()))) return;
+      await recordAudit(tx, {
+        action: 'session.ended',
+        actor: {
+          type: 'user',
+          id: user.id,
+          label: user.email ?? user.subject,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        },
+        target: { type: 'session', id: sessionId },
+      });
+    });
+  }
+}

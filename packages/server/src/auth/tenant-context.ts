@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import type { MembershipView } from '../store/users.js';
+import type { Principal } from './principal.js';
+
+export const TENANT_HEADER = 'latchkey-tenant';
+
+/**
+ * The tenant a request acts in: the `Latchkey-Tenant` header (slug or id) when given, otherwise
+ * the caller's only membership. A tenant the caller does not belong to answers 404, never 403,
+ * so membership cannot be probed.
+ */
+export function selectMembership(principal: Principal, requested: string | undefined): MembershipView | null {
+  if (requested !== undefined && requested !== '') {
+    const m = principal.memberships.find((x) => x.tenantSlug === requested || x.tenantId === requested);
+    if (m === undefined) throw new AppError('not_found', 'no such tenant');
+    return m;
+  }
+  return principal.memberships.length === 1 ? (principal.memberships[0] ?? null) : null;
+}
+
+export function requestedTenant(request: FastifyRequest): string | undefined {
+  const v = request.headers[TENANT_HEADER];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The principal of a route that requires a user (the auth hook guarantees it). */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new AppError('unauthenticated');
+  return request.principal;
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import Provider, { type Configuration } from 'oidc-provider';
+import type { DevIdpKey } from './keys.js';
+import { findDemoUser } from './users.js';
+
+export interface DevProviderOptions {
+  issuer: string;
+  key: DevIdpKey;
+  /** Clients Latchkey itself uses against the development IdP (the console). */
+  clients: NonNullable<Configuration['clients']>;
+}
+
+/**
+ * A real, certified OIDC provider (`oidc-provider`) with the demo users, mounted at `/dev-idp`.
+ * Development mode only: the configuration refuses to start it when NODE_ENV=production.
+ */
+export function createDevProvider(options: DevProviderOptions): Provider {
+  const provider = new Provider(options.issuer, {
+    clients: options.clients,
+    jwks: { keys: [options.key.privateJwk] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    pkce: { required: () => true },
+    scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      groups: ['groups'],
+    },
+    // The demo users' claims go into the ID token too, so the console needs no userinfo call.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+    },
+    interactions: { url: (_ctx, interaction) => `/dev-idp/interaction/${interaction.uid}` },
+    ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 86_400, Grant: 86_400 },
+    findAccount: (_ctx, id) => {
+      const user = findDemoUser(id);
+      if (user === undefined) return undefined;
+      return {
+        accountId: user.sub,
+        claims: () => ({
+          sub: user.sub,
+          email: user.email,
+          email_verified: true,
+          name: user.name,
+          groups: user.groups,
+        }),
+      };
+    },
+  });
+  return provider;
+}

@@ -1,0 +1,11 @@
+export { buildApp, keyringFor, openConfiguredStore, type BuildOptions } from './app.js';
+export { startServer, freePort, type RunningServer } from './server.js';
+export { createConfig, loadConfig, ConfigError, documentedEnv, type Config } from './config/load.js';
+export { configSchema, type ConfigInput } from './config/schema.js';
+export { AppError, errorCatalogue, errorCodes, type ErrorCode, type Problem } from './errors.js';
+export { Keyring, KeyringError, keyIdOf, type SecretContext } from './crypto/keyring.js';
+export { openStore, type Store } from './store/db.js';
+export { runMigrations, pendingMigrations } from './store/migrate.js';
+export { rotateKeys, type RotationReport } from './keys/rotate.js';
+export { demoUsers, findDemoUser } from './dev-idp/users.js';
+export { VERSION } from './version.js';

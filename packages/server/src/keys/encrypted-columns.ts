@@ -1,0 +1,15 @@
+/**
+ * Every column that holds a keyring ciphertext. `keys rotate` walks this list; a feature that
+ * stores a new secret adds its column here (the rotation test checks each one).
+ */
+export interface EncryptedColumn {
+  table: string;
+  idColumn: string;
+  column: string;
+  /** The `field` of the AAD the ciphertext was made with. */
+  field: string;
+}
+
+export const encryptedColumns: readonly EncryptedColumn[] = [
+  { table: 'login_requests', idColumn: 'id', column: 'code_verifier_enc', field: 'code_verifier' },
+];

@@ -1,0 +1,25 @@
+import type Provider from 'oidc-provider';
+import type { ConsoleLogin } from './auth/console-login.js';
+import type { IdentitySettings } from './auth/identity-settings.js';
+import type { IdpTokenVerifier } from './auth/idp-token-verifier.js';
+import type { SessionService } from './auth/sessions.js';
+import type { UserDirectory } from './auth/user-directory.js';
+import type { Config } from './config/load.js';
+import type { Keyring } from './crypto/keyring.js';
+import type { DevIdpKey } from './dev-idp/keys.js';
+import type { Metrics } from './http/metrics.js';
+import type { Store } from './store/db.js';
+
+/** Everything `buildApp` wires once and hands to route plugins, workers and the CLI. */
+export interface AppServices {
+  config: Config;
+  store: Store;
+  keyring: Keyring;
+  identity: IdentitySettings;
+  verifier: IdpTokenVerifier;
+  users: UserDirectory;
+  sessions: SessionService;
+  consoleLogin: ConsoleLogin | undefined;
+  metrics: Metrics;
+  devIdp: { provider: Provider; key: DevIdpKey } | undefined;
+}

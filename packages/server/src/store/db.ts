@@ -1,0 +1,91 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { schema, type Schema } from './schema.js';
+
+/** The typed query layer, the same for PostgreSQL and PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction; store functions accept either (`Executor`) so callers decide the boundary. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Executor = Db | Tx;
+
+/** A raw SQL connection held for a while (migrations under an advisory lock, LISTEN). */
+export interface RawClient {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the row shape
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface Store {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: Db;
+  /** Runs `fn` on one dedicated connection (PGlite has only one). */
+  withClient<T>(fn: (client: RawClient) => Promise<T>): Promise<T>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres:// URL; absent → PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory, or `memory://` for an in-memory store. */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+/** Opens the production PostgreSQL store or the embedded PGlite one. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.url !== undefined) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options.pgliteDir ?? 'memory://');
+}
+
+function openPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // An idle client that dies (server restart) emits here; without a listener the process would crash.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async withClient(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(client);
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dir: string): Promise<Store> {
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const raw: RawClient = {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see RawClient
+    query: async <R>(text: string, params?: unknown[]) => {
+      const r = await client.query<R>(text, params);
+      return { rows: r.rows };
+    },
+  };
+  return {
+    kind: 'pglite',
+    db,
+    withClient: (fn) => fn(raw),
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
