@@ -14,7 +14,11 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
  * A test configuration: development mode on, silent logs, its own data dir, listening on a free
  * port when started. `input` is merged over it (shallowly per top-level key).
  */
-export function testConfig(dataDir: string, input: Partial<ConfigInput> = {}, env: Record<string, string> = {}): Config {
+export function testConfig(
+  dataDir: string,
+  input: Partial<ConfigInput> = {},
+  env: Record<string, string> = {},
+): Config {
   return createConfig(
     {
       dataDir,
