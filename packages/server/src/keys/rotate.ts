@@ -25,13 +25,15 @@ async function rotateBatch(
   const table = sql.identifier(column.table);
   const id = sql.identifier(column.idColumn);
   const col = sql.identifier(column.column);
-  const current = `lk1.${keyring.primaryKeyId}.%`;
+  // A prefix test, not LIKE: `_` is allowed in key ids and is a LIKE wildcard, so `lk1.k1_.%` would
+  // also match ciphertexts of `k1x` and leave them under the old key.
+  const current = `lk1.${keyring.primaryKeyId}.`;
   return store.db.transaction(async (tx) => {
     // SKIP LOCKED: several rotations (or replicas) can run at once without waiting on each other.
     const batch = await rows<{ id: string; value: string }>(
       tx,
       sql`select ${id} as id, ${col} as value from ${table}
-          where ${col} is not null and ${col} not like ${current}
+          where ${col} is not null and not starts_with(${col}, ${current})
           order by ${id} limit ${batchSize} for update skip locked`,
     );
     for (const row of batch) {
