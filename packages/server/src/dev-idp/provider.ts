@@ -35,6 +35,9 @@ export function createDevProvider(options: DevProviderOptions): Provider {
       introspection: { enabled: true },
     },
     interactions: { url: (_ctx, interaction) => `/dev-idp/interaction/${interaction.uid}` },
+    // `POST /dev-idp/token` is Latchkey's token endpoint for scripts (SPEC §3.1); the provider's
+    // own one (advertised by discovery) must live elsewhere or the console's code exchange hits it.
+    routes: { token: '/oauth/token' },
     ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 86_400, Grant: 86_400 },
     findAccount: (_ctx, id) => {
       const user = findDemoUser(id);
