@@ -126,9 +126,22 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       deps.metrics.authFailures.inc({ reason: err.code });
+      const challenge = bearerChallenge(err);
+      if (challenge !== undefined) void reply.header('www-authenticate', challenge);
       return sendProblem(request, reply, err);
     }
   });
+}
+
+/**
+ * RFC 6750 §3: every 401 carries a Bearer challenge, whichever step refused the credential
+ * (malformed header, unloadable issuer keys, removed user…); a step that wrote its own keeps it.
+ */
+function bearerChallenge(err: AppError): string | undefined {
+  if (err.status !== 401 || err.headers?.['www-authenticate'] !== undefined) return undefined;
+  return err.code === 'unauthenticated'
+    ? 'Bearer realm="latchkey"'
+    : 'Bearer realm="latchkey", error="invalid_token"';
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
