@@ -19,7 +19,7 @@ import { devIdpRoutes } from './dev-idp/routes.js';
 import { genReqId, loggerOptions } from './http/logging.js';
 import { createMetrics, installMetricsHooks } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
-import { installProblemHandlers } from './http/problem.js';
+import { frameworkErrorHandler, installProblemHandlers } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
@@ -123,6 +123,7 @@ export async function buildApp(
       bodyLimit: config.server.bodyLimitBytes,
       trustProxy: config.server.trustProxy,
       return503OnClosing: true,
+      frameworkErrors: frameworkErrorHandler,
     }).withTypeProvider<ZodTypeProvider>();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

@@ -49,6 +49,10 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
       return new AppError('invalid_json', 'the body is not valid JSON');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('bad_request', 'the Content-Length does not match the body');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('bad_request', 'the URL is not validly percent-encoded');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('bad_request', 'a path segment of the URL is too long');
     case 'FST_ERR_VALIDATION':
       return new AppError('validation_failed', fe.message);
     default:
@@ -64,6 +68,22 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
     return new AppError('bad_request', 'the request could not be processed');
   }
   return new AppError('internal_error', undefined, { cause: error });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised while routing (a malformed percent-encoding,
+ * an over-long path parameter) happen before any hook, so without this they answer Fastify's own
+ * JSON with no request id.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const appError = toAppError(error);
+  if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+  else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
+  void sendProblem(request, reply.header('x-request-id', request.id), appError);
 }
 
 /** Installs the error and not-found handlers: problem+json everywhere. */
