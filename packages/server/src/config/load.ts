@@ -97,6 +97,45 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 
+/** A field of a raw (unvalidated) object, or undefined. */
+function rawField(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * Rules beyond the schema. They read the raw input (as the schema would see it) so that they are
+ * listed together with the schema's problems, not only on the next start once those are fixed.
+ */
+function policyProblems(input: Record<string, unknown>, production: boolean): string[] {
+  const problems: string[] = [];
+  if (production) {
+    const devEnabled = rawField(input.dev, 'enabled');
+    const issuers = rawField(input.idp, 'issuers');
+    if (devEnabled === true) {
+      problems.push('dev.enabled: development mode is refused when NODE_ENV=production');
+    } else if (devEnabled === undefined && !(Array.isArray(issuers) && issuers.length > 0)) {
+      problems.push(
+        'idp.issuers: no identity provider configured (development mode is refused when NODE_ENV=production)',
+      );
+    }
+    if (rawField(input.encryption, 'keys') === undefined) {
+      problems.push('encryption.keys: required when NODE_ENV=production');
+    }
+  }
+  if (Array.isArray(input.services)) {
+    const ids = new Set<string>();
+    for (const [i, s] of (input.services as unknown[]).entries()) {
+      const id = rawField(s, 'id');
+      if (typeof id !== 'string') continue;
+      if (ids.has(id)) problems.push(`services.${i}.id: duplicate service id "${id}"`);
+      ids.add(id);
+    }
+  }
+  return problems;
+}
+
 /**
  * Validates a configuration object (file content, env overrides already applied or not) and
  * resolves derived values. Lists every problem at once.
@@ -104,33 +143,24 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 export function createConfig(input: ConfigInput | Record<string, unknown>, env: Env = process.env): Config {
   const problems: string[] = [];
   const substituted = substitute(structuredClone(input), env, '', problems) as Record<string, unknown>;
+  // A path whose variable is unset already has its problem; the schema's complaint about the
+  // empty string left there would only repeat it.
+  const unsetPaths = new Set(problems.map((p) => p.slice(0, p.indexOf(': '))));
   for (const o of envOverrides) {
     const raw = env[o.name];
     if (raw !== undefined && raw !== '') setPath(substituted, o.path, o.parse(raw));
   }
-  const result = configSchema.safeParse(substituted);
-  if (!result.success) problems.push(...formatIssues(result.error.issues));
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  const parsed = result.data;
-
   const production = env.NODE_ENV === 'production';
-  const devMode = parsed.dev.enabled ?? parsed.idp.issuers.length === 0;
-  if (devMode && production) {
+  const result = configSchema.safeParse(substituted);
+  if (!result.success) {
     problems.push(
-      parsed.dev.enabled === true
-        ? 'dev.enabled: development mode is refused when NODE_ENV=production'
-        : 'idp.issuers: no identity provider configured (development mode is refused when NODE_ENV=production)',
+      ...formatIssues(result.error.issues).filter((p) => !unsetPaths.has(p.slice(0, p.indexOf(': ')))),
     );
   }
-  if (production && parsed.encryption.keys === undefined) {
-    problems.push('encryption.keys: required when NODE_ENV=production');
-  }
-  const ids = new Set<string>();
-  for (const [i, s] of parsed.services.entries()) {
-    if (ids.has(s.id)) problems.push(`services.${i}.id: duplicate service id "${s.id}"`);
-    ids.add(s.id);
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  problems.push(...policyProblems(substituted, production));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const parsed = result.data;
+  const devMode = parsed.dev.enabled ?? parsed.idp.issuers.length === 0;
 
   const host = parsed.server.host;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
