@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -5,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { schema, type Schema } from './schema.js';
+import { extractSeed } from './seed-archive.js';
 
 /** The typed query layer, the same for PostgreSQL and PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -37,6 +41,23 @@ export interface StoreOptions {
 }
 
 /** Opens the production PostgreSQL store or the embedded PGlite one. */
+/** Writes the embedded seed: an empty PGlite with every migration applied, gzipped. */
+export async function writeEmbeddedSeed(
+  file: string,
+  migrate: (store: Store) => Promise<unknown>,
+): Promise<void> {
+  const store = await openPglite('memory://');
+  try {
+    await migrate(store);
+    const pglite = (store as Store & { pglite?: PGlite }).pglite;
+    if (pglite === undefined) throw new Error('not a PGlite store');
+    const blob = await pglite.dumpDataDir('gzip');
+    writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+  } finally {
+    await store.close();
+  }
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.url !== undefined) return openPostgres(options.url, options.poolSize ?? 10);
   return openPglite(options.pgliteDir ?? 'memory://');
@@ -67,8 +88,22 @@ function openPostgres(url: string, poolSize: number): Store {
   };
 }
 
+/*
+ * The embedded store serves one process with a handful of connections' worth of work: small
+ * buffers keep its resident memory near 150 MB instead of PostgreSQL's server defaults.
+ */
+const pgliteConf = ['shared_buffers=16MB', 'wal_buffers=1MB', 'temp_buffers=2MB', 'work_mem=4MB'];
+
+/** A pre-initialised, migrated data directory made at build time (`npm run build`). */
+export const embeddedSeedFile = fileURLToPath(new URL('../../embedded-seed.tar.gz', import.meta.url));
+
 async function openPglite(dir: string): Promise<Store> {
-  const client = await PGlite.create(dir);
+  const fresh = !dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'));
+  if (fresh && existsSync(embeddedSeedFile)) {
+    // initdb inside WebAssembly costs ~4 s and ~700 MB at its peak; unpacking the seed, ~0.1 s.
+    extractSeed(readFileSync(embeddedSeedFile), dir);
+  }
+  const client = await PGlite.create(dir, { postgresqlconf: pgliteConf });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const raw: RawClient = {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see RawClient
@@ -77,8 +112,9 @@ async function openPglite(dir: string): Promise<Store> {
       return { rows: r.rows };
     },
   };
-  return {
+  const store: Store & { pglite: PGlite } = {
     kind: 'pglite',
+    pglite: client,
     db,
     withClient: (fn) => fn(raw),
     async ping() {
@@ -88,4 +124,5 @@ async function openPglite(dir: string): Promise<Store> {
       if (!client.closed) await client.close();
     },
   };
+  return store;
 }
