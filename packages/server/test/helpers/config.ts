@@ -7,7 +7,12 @@ import type { ConfigInput } from '../../src/config/schema.js';
 /** A fresh temporary data directory, removed by the returned cleanup. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
