@@ -1,9 +1,10 @@
 import { defineConfig } from 'drizzle-kit';
 
-// Generates the committed SQL migrations from the one schema (`npm run db:generate`).
+// Drafts SQL for a schema change (`npx drizzle-kit generate`) into a scratch folder; copy the new
+// statements into the next packages/server/migrations/NNNN_name.sql by hand.
 // eslint-disable-next-line no-restricted-syntax
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './packages/server/src/store/schema.ts',
-  out: './packages/server/migrations',
+  schema: './packages/server/src/store/schema/index.ts',
+  out: './.drizzle-draft',
 });

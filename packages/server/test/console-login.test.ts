@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessions } from '../src/store/schema.js';
+import { sessions } from '../src/store/schema/index.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { tempDataDir, testConfig } from './helpers/config.js';

@@ -8,7 +8,7 @@ import { newId } from '../src/ids.js';
 import { rotateKeys } from '../src/keys/rotate.js';
 import type { Store } from '../src/store/db.js';
 import { runMigrations } from '../src/store/migrate.js';
-import { auditEvents, loginRequests } from '../src/store/schema.js';
+import { auditEvents, loginRequests } from '../src/store/schema/index.js';
 import { storeTiers } from './helpers/store-tiers.js';
 
 /** The key ids the configuration accepts (config/schema.ts). */

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder } from '../src/store/migrate.js';
+import { loadMigrations } from '../src/store/migrate.js';
 import { tempDataDir } from './helpers/config.js';
 import { createTempDatabase, postgresUrl, warnPostgresTierSkipped } from './helpers/postgres.js';
 
@@ -13,9 +12,7 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 // The CLI run from its TypeScript sources, as a separate process: the `source` export condition
 // makes `@latchkey/server` resolve to packages/server/src, so no build is needed.
 const cli = ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts'];
-const committedMigrations = (
-  JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
-).entries.length;
+const committedMigrations = loadMigrations().length;
 const consoleLine = /^ {2}Latchkey console: (http:\/\/127\.0\.0\.1:\d+)\/$/m;
 
 function cliEnv(databaseUrl: string, dataDir: string): NodeJS.ProcessEnv {

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, systemActor, type AuditEventInput } from '../src/audit/record.js';
@@ -10,21 +8,18 @@ import type { GroupMapping } from '../src/auth/group-mappings.js';
 import { newId } from '../src/ids.js';
 import type { Store } from '../src/store/db.js';
 import {
-  migrationsFolder,
+  loadMigrations,
   pendingMigrations,
   runMigrations,
   type MigrationReport,
 } from '../src/store/migrate.js';
-import { auditEvents, loginRequests, memberships, tenants } from '../src/store/schema.js';
+import { auditEvents, loginRequests, memberships, tenants } from '../src/store/schema/index.js';
 import { consumeLoginRequest, insertLoginRequest } from '../src/store/sessions.js';
 import { ensureTenant, findTenantBySlug } from '../src/store/tenants.js';
 import { findUserById, insertMembership } from '../src/store/users.js';
 import { storeTiers } from './helpers/store-tiers.js';
 
-const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
-  entries: unknown[];
-};
-const committedMigrations = journal.entries.length;
+const committedMigrations = loadMigrations().length;
 
 const issuer = 'https://idp.store-test.example';
 const mappings: readonly GroupMapping[] = [

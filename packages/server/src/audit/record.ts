@@ -1,6 +1,6 @@
 import { newId } from '../ids.js';
 import type { Executor } from '../store/db.js';
-import { auditEvents } from '../store/schema.js';
+import { auditEvents } from '../store/schema/index.js';
 import type { AuditAction } from './actions.js';
 
 /** Who did it. `ip` and `userAgent` come from the request when there is one. */

@@ -7,7 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { schema, type Schema } from './schema.js';
+import { schema, type Schema } from './schema/index.js';
 import { extractSeed } from './seed-archive.js';
 
 /** The typed query layer, the same for PostgreSQL and PGlite. */

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Executor } from './db.js';
-import { loginRequests, sessions, users } from './schema.js';
+import { loginRequests, sessions, users } from './schema/index.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type LoginRequestRow = typeof loginRequests.$inferSelect;

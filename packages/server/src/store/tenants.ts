@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { newId } from '../ids.js';
 import type { Executor } from './db.js';
-import { tenants } from './schema.js';
+import { tenants } from './schema/index.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Role } from '../auth/roles.js';
 import type { Executor } from './db.js';
-import { memberships, tenants, users } from './schema.js';
+import { memberships, tenants, users } from './schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 

@@ -12,11 +12,6 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-/*
- * The one schema of both stores (PostgreSQL and embedded PGlite). Migrations in ../../migrations
- * are generated from it (`npm run db:generate`) and committed.
- */
-
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const partners = pgTable(
@@ -181,6 +176,3 @@ export const loginRequests = pgTable(
   },
   (t) => [uniqueIndex('login_requests_state_hash_key').on(t.stateHash)],
 );
-
-export const schema = { partners, tenants, users, memberships, auditEvents, sessions, loginRequests };
-export type Schema = typeof schema;

@@ -1,0 +1,10 @@
+/*
+ * The one schema of both stores (PostgreSQL and embedded PGlite), one file per feature. The SQL in
+ * ../../../migrations creates exactly this; test/schema-drift.test.ts fails when they disagree.
+ */
+import { auditEvents, loginRequests, memberships, partners, sessions, tenants, users } from './foundation.js';
+
+export * from './foundation.js';
+
+export const schema = { partners, tenants, users, memberships, auditEvents, sessions, loginRequests };
+export type Schema = typeof schema;
