@@ -14,6 +14,7 @@ export const errorCatalogue = {
   forbidden: { status: 403, title: 'Forbidden', expose: true },
   csrf_rejected: { status: 403, title: 'Cross-site request refused', expose: true },
   tenant_required: { status: 400, title: 'Tenant required', expose: true },
+  tenant_suspended: { status: 403, title: 'Tenant suspended', expose: true },
   not_found: { status: 404, title: 'Not found', expose: true },
   route_not_found: { status: 404, title: 'No such route', expose: true },
   method_not_allowed: { status: 405, title: 'Method not allowed', expose: true },

@@ -29,3 +29,29 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   if (request.principal === null) throw new AppError('unauthenticated');
   return request.principal;
 }
+
+/**
+ * The membership a tenant-scoped route acts through. Rules: the tenant is chosen as in
+ * `selectMembership`; none chosen → 400 `tenant_required` (send `Latchkey-Tenant`); a suspended or
+ * deleted tenant → 403 `tenant_suspended`.
+ */
+export function requireMembership(request: FastifyRequest): MembershipView {
+  const principal = requirePrincipal(request);
+  const membership = selectMembership(principal, requestedTenant(request));
+  if (membership === null) {
+    throw new AppError('tenant_required', 'you belong to several tenants (or none): send the Latchkey-Tenant header');
+  }
+  if (membership.tenantStatus === 'suspended' || membership.tenantStatus === 'deleted') {
+    throw new AppError('tenant_suspended', `tenant ${membership.tenantSlug} is ${membership.tenantStatus}`);
+  }
+  return membership;
+}
+
+/** As `requireMembership`, for tenant administrators (`owner` or `admin`) only. */
+export function requireTenantAdmin(request: FastifyRequest): MembershipView {
+  const membership = requireMembership(request);
+  if (membership.role !== 'owner' && membership.role !== 'admin') {
+    throw new AppError('forbidden', 'this needs the admin or owner role in the tenant');
+  }
+  return membership;
+}
