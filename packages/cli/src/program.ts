@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '@latchkey/server';
+import { registerAudit } from './commands/audit.js';
 import { registerDev } from './commands/dev.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerKeys(program);
   registerDev(program);
+  registerAudit(program);
   return program;
 }

@@ -10,6 +10,7 @@ import { IdpTokenVerifier } from './auth/idp-token-verifier.js';
 import { SessionService } from './auth/sessions.js';
 import { UserDirectory } from './auth/user-directory.js';
 import { systemActor } from './audit/record.js';
+import { auditRoutes } from './routes/audit/index.js';
 import { loadOrCreateKeys } from './config/embedded.js';
 import type { Config } from './config/load.js';
 import { Keyring } from './crypto/keyring.js';
@@ -149,6 +150,7 @@ export async function buildApp(
     await app.register(authRoutes, { services });
     await app.register(consoleRoutes, { services });
     await app.register(devIdpRoutes, { services });
+    await app.register(auditRoutes, { services });
 
     if (ownsStore) app.addHook('onClose', () => store.close());
     await app.ready();

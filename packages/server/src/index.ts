@@ -1,5 +1,7 @@
 export { buildApp, keyringFor, openConfiguredStore, type BuildOptions } from './app.js';
-export { startServer, freePort, type RunningServer } from './server.js';
+export { startServer, freePort, type RunningServer, type StartOptions } from './server.js';
+export { sealPending, type SealReport } from './audit/chain/seal.js';
+export { verifyChains, type VerifyReport } from './audit/chain/verify.js';
 export { createConfig, loadConfig, ConfigError, documentedEnv, type Config } from './config/load.js';
 export { configSchema, type ConfigInput } from './config/schema.js';
 export { AppError, errorCatalogue, errorCodes, type ErrorCode, type Problem } from './errors.js';

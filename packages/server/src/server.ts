@@ -3,13 +3,24 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from './app.js';
 import type { Config } from './config/load.js';
 import type { AppServices } from './services.js';
+import { buildWorkers } from './workers/all-workers.js';
+import type { WorkerSet } from './workers/worker.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   services: AppServices;
   /** The URL users reach this server at. */
   url: string;
+  /** The background workers this replica runs (none with `workers: false`). */
+  workers: WorkerSet | undefined;
   close(): Promise<void>;
+}
+
+export interface StartOptions extends BuildOptions {
+  /** Run the background workers (sealer, ingest, deliveries); default true (`--no-workers`: false). */
+  workers?: boolean;
+  /** Serve HTTP; default true (`--workers-only`: false). */
+  listen?: boolean;
 }
 
 /** Asks the kernel for a free port on `host` (the dev IdP issuer must know its port before listening). */
@@ -36,15 +47,32 @@ export function withPort(config: Config, port: number): Config {
   return Object.freeze({ ...config, server: Object.freeze({ ...config.server, port, publicUrl }) });
 }
 
-/** Builds the app and listens. Port 0 picks a free port first, so every URL the app mints is right. */
-export async function startServer(config: Config, options: BuildOptions = {}): Promise<RunningServer> {
+/**
+ * Builds the app, listens and starts the background workers. Port 0 picks a free port first, so
+ * every URL the app mints is right. `close` stops the workers (finishing their current run) before
+ * the store closes.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const resolved = config.server.port === 0 ? withPort(config, await freePort(config.server.host)) : config;
   const { app, services } = await buildApp(resolved, options);
+  const workers = options.workers === false ? undefined : buildWorkers(services, app.log);
   try {
-    await app.listen({ host: resolved.server.host, port: resolved.server.port });
+    if (options.listen !== false)
+      await app.listen({ host: resolved.server.host, port: resolved.server.port });
+    await workers?.start();
   } catch (err) {
+    await workers?.stop();
     await app.close();
     throw err;
   }
-  return { app, services, url: resolved.server.publicUrl, close: () => app.close() };
+  return {
+    app,
+    services,
+    url: resolved.server.publicUrl,
+    workers,
+    close: async () => {
+      await workers?.stop();
+      await app.close();
+    },
+  };
 }

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { startServer } from '@latchkey/server';
 import { serverConfig } from '../server-config.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+interface ServeOptions {
+  config?: string;
+  port?: string;
+  host?: string;
+  /** False with `--no-workers`. */
+  workers: boolean;
+  workersOnly?: boolean;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -9,17 +19,25 @@ export function registerServe(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration file (env LATCHKEY_CONFIG)')
     .option('-p, --port <port>', 'port to listen on (env LATCHKEY_PORT)')
     .option('--host <host>', 'interface to listen on (env LATCHKEY_HOST)')
+    .option('--no-workers', 'serve HTTP only; another replica runs the background workers')
+    .option('--workers-only', 'run the background workers (sealer, ingest, deliveries), no HTTP')
     .addHelpText(
       'after',
       '\nExamples:\n  $ latchkey serve\n  $ latchkey serve --config /etc/latchkey.yaml --port 8443\n',
     )
-    .action(async (options: { config?: string; port?: string; host?: string }) => {
+    .action(async (options: ServeOptions) => {
       const env = { ...process.env };
       if (options.port !== undefined) env.LATCHKEY_PORT = options.port;
       if (options.host !== undefined) env.LATCHKEY_HOST = options.host;
       const started = Date.now();
       const config = serverConfig(options, env);
-      const server = await startServer(config);
+      if (options.workersOnly === true && !options.workers) {
+        throw new CliError('--workers-only and --no-workers exclude each other', ExitCode.usage);
+      }
+      const server = await startServer(config, {
+        workers: options.workers,
+        listen: options.workersOnly !== true,
+      });
       const log = server.app.log;
       if (config.devMode) {
         log.warn('DEVELOPMENT MODE: development IdP and demo users are enabled; never expose this instance');

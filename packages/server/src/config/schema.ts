@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditSchema } from './audit-schema.js';
 
 /*
  * The whole configuration, validated once at start. Every option carries a description: the
@@ -227,13 +228,7 @@ export const configSchema = z
       })
       .strict()
       .default({ clients: [] }),
-    audit: z
-      .object({
-        proxyReads: z.boolean().default(false).describe('Audit proxied read requests too.'),
-        sources: z.array(z.looseObject({ id: z.string().min(1), type: z.string().min(1) })).default([]),
-      })
-      .strict()
-      .default({ proxyReads: false, sources: [] }),
+    audit: auditSchema.prefault({}).describe('Audit: sealing, ingest sources, outgoing webhooks, retention.'),
   })
   .strict();
 

@@ -137,6 +137,15 @@ export const auditEvents = pgTable(
     index('audit_events_tenant_time_idx').on(t.tenantId, t.occurredAt.desc(), t.id.desc()),
     index('audit_events_time_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('audit_events_actor_idx').on(t.actorId, t.occurredAt.desc()),
+    // Added by migration 0004_audit: keep a filtered page of the audit query API an index range scan.
+    index('audit_events_tenant_action_idx').on(
+      t.tenantId,
+      t.action.op('text_pattern_ops'),
+      t.occurredAt.desc(),
+    ),
+    index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorId, t.occurredAt.desc(), t.id.desc()),
+    index('audit_events_tenant_target_idx').on(t.tenantId, t.targetId, t.occurredAt.desc(), t.id.desc()),
+    index('audit_events_source_time_idx').on(t.source, t.occurredAt.desc(), t.id.desc()),
     check('audit_events_outcome_check', sql`${t.outcome} in ('success', 'failure', 'denied')`),
   ],
 );

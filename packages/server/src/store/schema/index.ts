@@ -4,7 +4,35 @@
  */
 import { auditEvents, loginRequests, memberships, partners, sessions, tenants, users } from './foundation.js';
 
-export * from './foundation.js';
+import {
+  auditBlockEvents,
+  auditBlocks,
+  auditChains,
+  auditCursors,
+  auditRetention,
+  auditWebhookAttempts,
+  auditWebhookDeliveries,
+  auditWebhooks,
+} from './audit.js';
 
-export const schema = { partners, tenants, users, memberships, auditEvents, sessions, loginRequests };
+export * from './foundation.js';
+export * from './audit.js';
+
+export const schema = {
+  partners,
+  tenants,
+  users,
+  memberships,
+  auditEvents,
+  sessions,
+  loginRequests,
+  auditChains,
+  auditBlocks,
+  auditBlockEvents,
+  auditCursors,
+  auditWebhooks,
+  auditWebhookDeliveries,
+  auditWebhookAttempts,
+  auditRetention,
+};
 export type Schema = typeof schema;
