@@ -22,6 +22,12 @@ import { createMetrics, installMetricsHooks } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { frameworkErrorHandler, installProblemHandlers } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
+import { ConnectionManager } from './connections/manage.js';
+import { ConsentFlow } from './connections/consent.js';
+import { ConnectorRegistry } from './connectors/registry.js';
+import { catalogueWithDemo, demoIdpClient, demoIdpResources } from './demo/catalogue.js';
+import { demoNotesRoutes } from './demo/notes-api.js';
+import { connectionRoutes } from './routes/connections/index.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
@@ -77,8 +83,15 @@ export async function buildApp(
 
     const metrics = createMetrics();
     const publicUrl = config.server.publicUrl;
+    // The embedded default's demo service: an `oidc` connector against the development IdP.
+    const demoSecret = randomBytes(32).toString('base64url');
+    const catalogue = catalogueWithDemo(config, identity.devIssuer, demoSecret);
+    const connectors = new ConnectorRegistry(catalogue, config.devMode);
     const services: AppServices = {
       config,
+      connectors,
+      consent: new ConsentFlow({ db: store.db, keyring, connectors, publicUrl }),
+      connections: new ConnectionManager({ db: store.db, keyring, connectors }),
       store,
       keyring,
       identity,
@@ -112,7 +125,9 @@ export async function buildApp(
                     grant_types: ['authorization_code', 'refresh_token'],
                     response_types: ['code'],
                   },
+                  ...demoIdpClient(catalogue, publicUrl, demoSecret),
                 ],
+                resources: demoIdpResources(catalogue, publicUrl),
               }),
             }
           : undefined,
@@ -150,6 +165,13 @@ export async function buildApp(
     await app.register(authRoutes, { services });
     await app.register(consoleRoutes, { services });
     await app.register(devIdpRoutes, { services });
+    await app.register(connectionRoutes, { services });
+    if (services.devIdp !== undefined && identity.devIssuer !== undefined) {
+      await app.register(demoNotesRoutes, {
+        issuer: identity.devIssuer,
+        publicJwk: services.devIdp.key.publicJwk,
+      });
+    }
     await app.register(auditRoutes, { services });
 
     if (ownsStore) app.addHook('onClose', () => store.close());

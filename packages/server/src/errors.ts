@@ -28,6 +28,10 @@ export const errorCatalogue = {
   idp_unavailable: { status: 503, title: 'Identity provider unavailable', expose: true },
   login_failed: { status: 400, title: 'Sign-in failed', expose: true },
   dev_mode_disabled: { status: 404, title: 'Development mode is off', expose: true },
+  unknown_service: { status: 404, title: 'No such service', expose: true },
+  connection_needs_consent: { status: 409, title: 'The connection needs a new consent', expose: true },
+  provider_error: { status: 502, title: 'The service provider refused the request', expose: true },
+  provider_unavailable: { status: 503, title: 'The service provider cannot be reached', expose: true },
 } as const satisfies Record<string, { status: number; title: string; expose: boolean }>;
 
 /** Every stable error code, as a union so SDK users can `switch (err.code)`. */

@@ -5,6 +5,9 @@ import type { IdpTokenVerifier } from './auth/idp-token-verifier.js';
 import type { SessionService } from './auth/sessions.js';
 import type { UserDirectory } from './auth/user-directory.js';
 import type { Config } from './config/load.js';
+import type { ConnectionManager } from './connections/manage.js';
+import type { ConsentFlow } from './connections/consent.js';
+import type { ConnectorRegistry } from './connectors/registry.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { DevIdpKey } from './dev-idp/keys.js';
 import type { Metrics } from './http/metrics.js';
@@ -21,5 +24,9 @@ export interface AppServices {
   sessions: SessionService;
   consoleLogin: ConsoleLogin | undefined;
   metrics: Metrics;
+  /** The service catalogue's connectors (the demo service included in the embedded default). */
+  connectors: ConnectorRegistry;
+  consent: ConsentFlow;
+  connections: ConnectionManager;
   devIdp: { provider: Provider; key: DevIdpKey } | undefined;
 }

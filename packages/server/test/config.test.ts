@@ -65,7 +65,7 @@ describe('validation lists every problem at once, each with its path', () => {
               id: 'files',
               name: 'Drive',
               baseUrl: 'https://files.example.com/',
-              connector: { type: 'oidc' },
+              connector: { type: 'oidc', issuer: 'https://auth.example.com', clientId: 'latchkey-files' },
             },
             { id: 'Mail!', name: 'Mail', baseUrl: 'ftp://mail.example.com/', connector: {} },
           ],
@@ -108,14 +108,19 @@ describe('${VAR} substitution', () => {
             id: 'files',
             name: 'Drive',
             baseUrl: 'https://files.example.com/dav/',
-            connector: { type: 'oidc', clientSecret: '${FILES_SECRET}' },
+            connector: {
+              type: 'oidc',
+              issuer: 'https://auth.example.com',
+              clientId: 'latchkey-files',
+              clientSecret: '${FILES_SECRET}',
+            },
           },
         ],
       },
       { LK_HOST: 'latchkey.example.com', LK_PORT: '8443', FILES_SECRET: 's3cr3t' },
     );
     expect(config.server.publicUrl).toBe('https://latchkey.example.com:8443');
-    expect(config.services[0]?.connector).toEqual({ type: 'oidc', clientSecret: 's3cr3t' });
+    expect(config.services[0]?.connector).toMatchObject({ type: 'oidc', clientSecret: 's3cr3t' });
   });
 
   it('a missing variable is one problem naming the option path and the variable', () => {
@@ -280,7 +285,12 @@ describe('the result is frozen', () => {
       server: { host: '0.0.0.0', port: 8080 },
       tenants: [{ slug: 'acme', name: 'Acme' }],
       services: [
-        { id: 'files', name: 'Drive', baseUrl: 'https://files.example.com/', connector: { type: 'oidc' } },
+        {
+          id: 'files',
+          name: 'Drive',
+          baseUrl: 'https://files.example.com/',
+          connector: { type: 'oidc', issuer: 'https://auth.example.com', clientId: 'latchkey-files' },
+        },
       ],
     },
     {},
@@ -406,11 +416,11 @@ describe('loading a YAML file', () => {
       resource: 'https://files.example.com/dav/',
       audience: 'webdav',
     });
-    expect(files?.proxy).toEqual({
+    expect(files?.proxy).toMatchObject({
       host: 'files.proxy.example.com',
       inject: { header: 'Authorization', format: 'Bearer {token}' },
     });
-    expect(files?.refresh).toEqual({ earlySeconds: 60, beforeExpirySeconds: 300 });
+    expect(files?.refresh).toEqual({ enabled: true, earlySeconds: 60, beforeExpirySeconds: 300 });
     expect(config.introspection.clients).toEqual([
       { clientId: 'files-rs', clientSecret: 'files-rs-secret-0123456789' },
     ]);
@@ -475,7 +485,7 @@ describe('service ids', () => {
     id,
     name,
     baseUrl: `https://${id}.example.com/`,
-    connector: { type: 'oidc' },
+    connector: { type: 'oidc', issuer: 'https://auth.example.com', clientId: `latchkey-${id}` },
   });
 
   it('refuses a duplicate id, naming the second one', () => {

@@ -260,7 +260,11 @@ for (const tier of storeTiers()) {
         },
       });
 
-      expect(report).toEqual({ primaryKeyId: 'k2026', reencrypted: 10, byColumn: { [column]: 10 } });
+      expect(report).toEqual({
+        primaryKeyId: 'k2026',
+        reencrypted: 10,
+        byColumn: expect.objectContaining({ [column]: 10 }),
+      });
       expect(progress).toEqual([3, 6, 9, 10]);
 
       const onlyNew = new Keyring([newKey]);
@@ -286,7 +290,11 @@ for (const tier of storeTiers()) {
       }
 
       const again = await rotateKeys(store, new Keyring([newKey, oldKey]), { batchSize: 3 });
-      expect(again).toEqual({ primaryKeyId: 'k2026', reencrypted: 0, byColumn: { [column]: 0 } });
+      expect(again).toEqual({
+        primaryKeyId: 'k2026',
+        reencrypted: 0,
+        byColumn: expect.objectContaining({ [column]: 0 }),
+      });
       expect(await rotationEvents()).toHaveLength(4);
       expect(await stored()).toEqual(rows);
     });

@@ -14,6 +14,12 @@ export const auditActions = [
   'session.created',
   'session.ended',
   'keys.rotated',
+  'connection.consent_started',
+  'connection.created',
+  'connection.refreshed',
+  'connection.refresh_failed',
+  'connection.revoked',
+  'connection.callback_rejected',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

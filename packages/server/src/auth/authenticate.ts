@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { sendProblem } from '../http/problem.js';
 import type { Metrics } from '../http/metrics.js';
+import type { ApiTokenVerifier } from '../api-tokens/verifier.js';
 import type { IdpTokenVerifier } from './idp-token-verifier.js';
 import type { Principal } from './principal.js';
 import type { SessionService } from './sessions.js';
@@ -14,6 +15,7 @@ export const SESSION_COOKIE = 'lk_session';
 export interface AuthDeps {
   db: Db;
   verifier: IdpTokenVerifier;
+  apiTokens: ApiTokenVerifier;
   users: UserDirectory;
   sessions: SessionService;
   metrics: Metrics;
@@ -55,7 +57,16 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
   app.decorateRequest('principal', null);
 
   async function fromBearer(request: FastifyRequest, token: string): Promise<Principal> {
-    if (token.startsWith('lk_')) throw new AppError('invalid_token', 'API tokens are not accepted here');
+    if (token.startsWith('lk_')) {
+      const verified = await deps.apiTokens.verify(token, request.ip);
+      return {
+        kind: 'api_token',
+        user: verified.user,
+        memberships: [verified.membership],
+        operatorAudience: false,
+        apiToken: verified,
+      };
+    }
     const verified = await deps.verifier.verify(token);
     const groups = verified.payload[deps.claims.groups];
     const context = await deps.users.resolve(
@@ -114,6 +125,11 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
         if (cookie !== undefined) principal = await fromSession(request, cookie);
       }
       request.principal = principal;
+      if (principal?.kind === 'api_token' && request.routeOptions.config.apiTokens === undefined) {
+        throw apiTokenNotAllowed(
+          'API tokens cannot manage credentials or call this route; use a console session or an IdP token',
+        );
+      }
       if (principal === null && requirement === 'user') {
         throw new AppError(
           'unauthenticated',
@@ -142,6 +158,19 @@ function bearerChallenge(err: AppError): string | undefined {
   return err.code === 'unauthenticated'
     ? 'Bearer realm="latchkey"'
     : 'Bearer realm="latchkey", error="invalid_token"';
+}
+
+/**
+ * SPEC §5: an API token can never manage credentials. The 403 names what is needed, as RFC 6750
+ * §3.1 asks of insufficient_scope.
+ */
+export function apiTokenNotAllowed(detail: string): AppError {
+  return new AppError('api_token_not_allowed', detail, {
+    extra: { required: 'user_credential' },
+    headers: {
+      'www-authenticate': 'Bearer realm="latchkey", error="insufficient_scope", scope="user_credential"',
+    },
+  });
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

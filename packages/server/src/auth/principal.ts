@@ -1,3 +1,4 @@
+import type { VerifiedApiToken } from '../api-tokens/verifier.js';
 import type { MembershipView, UserRow } from '../store/users.js';
 
 /** How the caller proved who they are (SPEC §3.1). */
@@ -12,10 +13,19 @@ export interface Principal {
   operatorAudience: boolean;
   /** Session only: the session id (logout, CSRF-protected). */
   sessionId?: string;
+  /** API token only: the token, its tenant membership and its scope. */
+  apiToken?: VerifiedApiToken;
 }
 
 /** Route-level authentication requirement. Routes that say nothing require a user. */
 export type AuthRequirement = 'none' | 'optional' | 'user';
+
+/**
+ * Whether API tokens may call a route (SPEC §5). Absent → denied: an API token can never manage
+ * credentials, so a route must opt in. `allow`: the handler checks scopes with `requireScope`.
+ * `self`: only to act on the presenting token itself (revoke), checked by the handler.
+ */
+export type ApiTokenAccess = 'allow' | 'self';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,5 +33,6 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: AuthRequirement;
+    apiTokens?: ApiTokenAccess;
   }
 }

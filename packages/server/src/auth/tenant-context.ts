@@ -39,7 +39,10 @@ export function requireMembership(request: FastifyRequest): MembershipView {
   const principal = requirePrincipal(request);
   const membership = selectMembership(principal, requestedTenant(request));
   if (membership === null) {
-    throw new AppError('tenant_required', 'you belong to several tenants (or none): send the Latchkey-Tenant header');
+    throw new AppError(
+      'tenant_required',
+      'you belong to several tenants (or none): send the Latchkey-Tenant header',
+    );
   }
   if (membership.tenantStatus === 'suspended' || membership.tenantStatus === 'deleted') {
     throw new AppError('tenant_suspended', `tenant ${membership.tenantSlug} is ${membership.tenantStatus}`);

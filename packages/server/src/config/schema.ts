@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
+import { serviceSchema } from './service-schema.js';
 
 /*
  * The whole configuration, validated once at start. Every option carries a description: the
@@ -132,26 +133,6 @@ const tenantSeedSchema = z
     slug,
     name: z.string().min(1).max(200).describe('Display name.'),
     plan: z.string().min(1).max(64).default('standard').describe('Commercial plan.'),
-  })
-  .strict();
-
-const serviceSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -, starting with a letter')
-      .describe('Service id used in URLs (`/proxy/{id}/…`).'),
-    name: z.string().min(1).describe('Display name.'),
-    baseUrl: httpUrl.describe('Upstream base URL; the proxy never leaves it.'),
-    dav: z.boolean().default(false).describe('WebDAV/CalDAV/CardDAV service (href rewriting, Basic auth).'),
-    connector: z
-      .looseObject({
-        type: z.string().min(1).describe('oidc | oauth2 | oauth2-dcr | matrix-sso'),
-      })
-      .describe('How Latchkey obtains tokens for this service.'),
-    proxy: z.looseObject({}).optional().describe('Proxy options (injection, host route, classifier).'),
-    refresh: z.looseObject({}).optional().describe('Refresh defaults.'),
-    provisioning: z.array(z.looseObject({})).optional().describe('Tenant provisioning steps.'),
   })
   .strict();
 

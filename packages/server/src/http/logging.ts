@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { LoggerOptions } from 'pino';
+import { stdSerializers, type LoggerOptions } from 'pino';
 import { newId } from '../ids.js';
 
 // Query parameters whose values are secrets (OAuth codes and states, tokens).
@@ -52,6 +52,7 @@ export function loggerOptions(level: string): LoggerOptions {
       censor: '[redacted]',
     },
     serializers: {
+      err: scrubbedError,
       req(req: { method: string; url: string; ip?: string; headers?: Record<string, unknown> }) {
         return {
           method: req.method,
@@ -62,4 +63,30 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
   };
+}
+
+/** Removes `params: …` lines that query-builder errors embed in their message and stack. */
+function withoutParams(text: string): string {
+  return text.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]');
+}
+
+/**
+ * Error serializer: driver and query-builder errors carry the statement's parameters (token
+ * hashes, ciphertexts, e-mail addresses); the log keeps the statement and the cause, never them.
+ */
+export function scrubbedError(err: Error): Record<string, unknown> {
+  const serialized = stdSerializers.err(err) as unknown as Record<string, unknown>;
+  return scrub(serialized, 0);
+}
+
+function scrub(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'params' || k === 'parameters') out[k] = '[redacted]';
+    else if (typeof v === 'string') out[k] = withoutParams(v);
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 5) {
+      out[k] = scrub(v as Record<string, unknown>, depth + 1);
+    } else out[k] = v;
+  }
+  return out;
 }

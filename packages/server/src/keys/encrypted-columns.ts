@@ -12,4 +12,13 @@ export interface EncryptedColumn {
 
 export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: 'login_requests', idColumn: 'id', column: 'code_verifier_enc', field: 'code_verifier' },
+  { table: 'connections', idColumn: 'id', column: 'access_token_enc', field: 'access_token' },
+  { table: 'connections', idColumn: 'id', column: 'refresh_token_enc', field: 'refresh_token' },
+  {
+    table: 'connection_authorizations',
+    idColumn: 'id',
+    column: 'code_verifier_enc',
+    field: 'code_verifier',
+  },
+  { table: 'client_registrations', idColumn: 'id', column: 'registration_enc', field: 'registration' },
 ];

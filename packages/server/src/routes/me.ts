@@ -32,6 +32,16 @@ export const meResponse = z
     operator: z
       .boolean()
       .describe('The operator API is open to this credential (audience and platform-admin flag)'),
+    apiToken: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        services: z.union([z.literal('*'), z.array(z.string())]),
+        permissions: z.array(z.string()),
+        expiresAt: z.iso.datetime(),
+      })
+      .nullable()
+      .describe('The API token used, with its scopes (null for other credentials)'),
   })
   .meta({ id: 'Me' });
 
@@ -40,7 +50,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async 
   app.get(
     '/api/v1/me',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', apiTokens: 'allow' },
       schema: {
         tags: ['identity'],
         summary: 'The authenticated caller, its memberships and the active tenant',
@@ -72,6 +82,19 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async 
         tenant: active === null ? null : toView(active),
         memberships: principal.memberships.map(toView),
         operator: principal.operatorAudience && u.platformAdmin,
+        apiToken:
+          principal.apiToken === undefined
+            ? null
+            : {
+                id: principal.apiToken.id,
+                name: principal.apiToken.name,
+                services:
+                  principal.apiToken.scope.services === '*'
+                    ? ('*' as const)
+                    : [...principal.apiToken.scope.services],
+                permissions: [...principal.apiToken.scope.permissions],
+                expiresAt: principal.apiToken.expiresAt.toISOString(),
+              },
       };
     },
   );

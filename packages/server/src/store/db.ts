@@ -29,6 +29,15 @@ export interface Store {
   withClient<T>(fn: (client: RawClient) => Promise<T>): Promise<T>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * LISTENs on `channel` over a connection of its own. `onState(false)` when that connection is
+   * lost (it reconnects with backoff), `onState(true)` once listening again. Returns the stopper.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onState: (up: boolean) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -63,6 +72,81 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPglite(options.pgliteDir ?? 'memory://');
 }
 
+const LISTEN_PING_MS = 5_000;
+
+/** A dedicated LISTEN connection that reconnects, and says when it is down. */
+function listenPostgres(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onState: (up: boolean) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let ping: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let backoff = 100;
+
+  const lost = () => {
+    if (ping !== undefined) clearInterval(ping);
+    const dead = client;
+    client = undefined;
+    dead?.removeAllListeners();
+    dead?.on('error', () => undefined);
+    void dead?.end().catch(() => undefined);
+    if (stopped) return;
+    onState(false);
+    retry = setTimeout(() => void connect(), backoff);
+    backoff = Math.min(backoff * 2, 5_000);
+  };
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: 'latchkey-listen',
+      connectionTimeoutMillis: 5_000,
+    });
+    c.on('error', lost);
+    c.on('end', lost);
+    c.on('notification', (n) => {
+      if (n.channel === channel) onMessage(n.payload ?? '');
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch {
+      client = c;
+      lost();
+      return;
+    }
+    if (stopped) {
+      await c.end();
+      return;
+    }
+    client = c;
+    backoff = 100;
+    // A silently dead TCP connection emits nothing: a periodic round trip notices it.
+    ping = setInterval(() => {
+      c.query('select 1').catch(() => {
+        if (client === c) lost();
+      });
+    }, LISTEN_PING_MS);
+    ping.unref();
+    onState(true);
+  };
+
+  return connect().then(() => async () => {
+    stopped = true;
+    if (retry !== undefined) clearTimeout(retry);
+    if (ping !== undefined) clearInterval(ping);
+    const c = client;
+    client = undefined;
+    c?.removeAllListeners();
+    c?.on('error', () => undefined);
+    await c?.end().catch(() => undefined);
+  });
+}
+
 function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client that dies (server restart) emits here; without a listener the process would crash.
@@ -82,6 +166,7 @@ function openPostgres(url: string, poolSize: number): Store {
     async ping() {
       await pool.query('select 1');
     },
+    listen: (channel, onMessage, onState) => listenPostgres(url, channel, onMessage, onState),
     async close() {
       await pool.end();
     },
@@ -119,6 +204,14 @@ async function openPglite(dir: string): Promise<Store> {
     withClient: (fn) => fn(raw),
     async ping() {
       await client.query('select 1');
+    },
+    async listen(channel, onMessage, onState) {
+      // In-process: the channel cannot be lost while the store is open.
+      const unlisten = await client.listen(channel, onMessage);
+      onState(true);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     async close() {
       if (!client.closed) await client.close();

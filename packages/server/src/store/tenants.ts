@@ -46,3 +46,29 @@ export async function ensureTenant(db: Executor, seed: TenantSeed, actor: AuditA
   });
   return true;
 }
+
+/** Tenant-wide settings an admin tunes (token policy, …), kept as one JSON document. */
+export interface TenantSettings {
+  /** Longest lifetime, in days, of a new API token in this tenant (null: the global 365). */
+  tokenMaxLifetimeDays?: number | null;
+}
+
+export async function findTenantSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
+  const rows = await db
+    .select({ settings: tenants.settings })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
+  return (rows[0]?.settings ?? {});
+}
+
+export async function updateTenantSettings(
+  db: Executor,
+  tenantId: string,
+  patch: TenantSettings,
+): Promise<TenantSettings> {
+  const current = await findTenantSettings(db, tenantId);
+  const next = { ...current, ...patch };
+  await db.update(tenants).set({ settings: next, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
+  return next;
+}

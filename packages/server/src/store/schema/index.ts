@@ -3,6 +3,7 @@
  * ../../../migrations creates exactly this; test/schema-drift.test.ts fails when they disagree.
  */
 import { auditEvents, loginRequests, memberships, partners, sessions, tenants, users } from './foundation.js';
+import { clientRegistrations, connectionAuthorizations, connections } from './connections.js';
 
 import {
   auditBlockEvents,
@@ -16,6 +17,7 @@ import {
 } from './audit.js';
 
 export * from './foundation.js';
+export * from './connections.js';
 export * from './audit.js';
 
 export const schema = {
@@ -26,6 +28,9 @@ export const schema = {
   auditEvents,
   sessions,
   loginRequests,
+  clientRegistrations,
+  connections,
+  connectionAuthorizations,
   auditChains,
   auditBlocks,
   auditBlockEvents,

@@ -1,0 +1,202 @@
+import { sha256Hex } from '../crypto/hash.js';
+import { AppError } from '../errors.js';
+import type { Change, ChangeBus } from '../notify/change-bus.js';
+import type { Db } from '../store/db.js';
+import { findApiTokenByHash, touchApiToken, type ApiTokenWithOwner } from '../store/api-tokens.js';
+import type { MembershipView, UserRow } from '../store/users.js';
+import { AddressAllowlist } from './address-allowlist.js';
+import { isWellFormedApiToken } from './format.js';
+import { parseScope, type TokenScope } from './permissions.js';
+
+/** A verified API token: who it acts for, in which tenant, with which scope. */
+export interface VerifiedApiToken {
+  id: string;
+  name: string;
+  tenantId: string;
+  user: UserRow;
+  membership: MembershipView;
+  scope: TokenScope;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+interface Entry {
+  /** undefined: no token has this hash (negative entry). */
+  found: ApiTokenWithOwner | undefined;
+  scope: TokenScope | undefined;
+  allowlist: AddressAllowlist | undefined;
+  cachedAt: number;
+}
+
+export interface VerifierOptions {
+  cacheSize?: number;
+  /** Positive entries are re-read after this long even without a notification (belt and braces). */
+  ttlMs?: number;
+  negativeTtlMs?: number;
+}
+
+const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * Verifies `lk_` tokens (SPEC §5) as steps: offline format + checksum (nothing else runs for
+ * garbage) → in-process LRU keyed by SHA-256 (negative entries too, scopes pre-parsed), trusted
+ * only while the invalidation channel is up → store → revoked / expired / rotated / owner / tenant /
+ * address checks. Store unreachable → 503, never "allow".
+ */
+export class ApiTokenVerifier {
+  readonly #db: Db;
+  readonly #bus: ChangeBus;
+  readonly #cache = new Map<string, Entry>();
+  readonly #lastUsedWrites = new Map<string, number>();
+  readonly #max: number;
+  readonly #ttl: number;
+  readonly #negativeTtl: number;
+  readonly #onError: (err: unknown) => void;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    deps: {
+      db: Db;
+      bus: ChangeBus;
+      onBackgroundError: (err: unknown) => void;
+    },
+    options: VerifierOptions = {},
+  ) {
+    this.#db = deps.db;
+    this.#bus = deps.bus;
+    this.#onError = deps.onBackgroundError;
+    this.#max = options.cacheSize ?? 50_000;
+    this.#ttl = options.ttlMs ?? 300_000;
+    this.#negativeTtl = options.negativeTtlMs ?? 30_000;
+    deps.bus.subscribe((change) => {
+      this.#forget(change);
+    });
+  }
+
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  /**
+   * `ip`: the caller's address, checked against the token's allow-list; `undefined` when the
+   * caller is not the holder (introspection by a resource server) and the check does not apply.
+   */
+  async verify(
+    token: string,
+    ip: string | null | undefined,
+    now: number = Date.now(),
+  ): Promise<VerifiedApiToken> {
+    if (!isWellFormedApiToken(token)) throw new AppError('invalid_token', 'the API token is malformed');
+    const hash = sha256Hex(token);
+    const entry = await this.#lookup(hash, now);
+    const found = entry.found;
+    if (found === undefined || entry.scope === undefined || entry.allowlist === undefined) {
+      throw new AppError('invalid_token', 'unknown API token');
+    }
+    const t = found.token;
+    if (t.revokedAt !== null)
+      throw new AppError('token_revoked', `this API token was revoked (${t.revokedReason ?? 'revoked'})`);
+    if (t.expiresAt.getTime() <= now) throw new AppError('token_expired', 'this API token has expired');
+    if (t.rotatedAt !== null && (t.graceUntil === null || t.graceUntil.getTime() <= now)) {
+      throw new AppError('token_revoked', 'this API token was rotated; use its successor');
+    }
+    if (found.user.deletedAt !== null || found.membership === null) {
+      throw new AppError(
+        'token_owner_removed',
+        'the owner of this API token no longer belongs to its tenant',
+      );
+    }
+    if (found.tenant.status === 'suspended' || found.tenant.status === 'deleted') {
+      throw new AppError('tenant_suspended', `tenant ${found.tenant.slug} is ${found.tenant.status}`);
+    }
+    if (ip !== undefined && !entry.allowlist.allows(ip))
+      throw new AppError('ip_not_allowed', 'this API token cannot be used from this address');
+    this.#noteUse(t.id, ip ?? null, now);
+    return {
+      id: t.id,
+      name: t.name,
+      tenantId: t.tenantId,
+      user: found.user,
+      membership: {
+        membershipId: found.membership.id,
+        tenantId: found.tenant.id,
+        tenantSlug: found.tenant.slug,
+        tenantName: found.tenant.name,
+        tenantStatus: found.tenant.status,
+        role: found.membership.role,
+        source: found.membership.source,
+      },
+      scope: entry.scope,
+      expiresAt: t.expiresAt,
+      createdAt: t.createdAt,
+    };
+  }
+
+  async #lookup(hash: string, now: number): Promise<Entry> {
+    const cached = this.#cache.get(hash);
+    if (cached !== undefined && this.#bus.trusted) {
+      const ttl = cached.found === undefined ? this.#negativeTtl : this.#ttl;
+      if (now - cached.cachedAt < ttl) {
+        // LRU: re-insert so the most recently used entries survive eviction.
+        this.#cache.delete(hash);
+        this.#cache.set(hash, cached);
+        this.hits += 1;
+        return cached;
+      }
+    }
+    this.misses += 1;
+    let found: ApiTokenWithOwner | undefined;
+    try {
+      found = await findApiTokenByHash(this.#db, hash);
+    } catch (cause) {
+      throw new AppError('store_unavailable', 'the token store cannot be reached', {
+        cause,
+        headers: { 'retry-after': '1' },
+      });
+    }
+    const entry: Entry = {
+      found,
+      scope: found && parseScope(found.token.services, found.token.permissions),
+      allowlist: found && new AddressAllowlist(found.token.allowedCidrs),
+      cachedAt: now,
+    };
+    // While the channel is down nothing is cached: entries could not be invalidated.
+    if (this.#bus.trusted) {
+      this.#cache.delete(hash);
+      this.#cache.set(hash, entry);
+      if (this.#cache.size > this.#max) {
+        const oldest = this.#cache.keys().next();
+        if (oldest.done !== true) this.#cache.delete(oldest.value);
+      }
+    }
+    return entry;
+  }
+
+  #forget(change: Change): void {
+    switch (change.kind) {
+      case 'api_token':
+        for (const h of change.hashes) this.#cache.delete(h);
+        return;
+      case 'tenant':
+        for (const [h, e] of this.#cache) if (e.found?.tenant.id === change.id) this.#cache.delete(h);
+        return;
+      case 'user':
+        for (const [h, e] of this.#cache) if (e.found?.user.id === change.id) this.#cache.delete(h);
+        return;
+      case 'reset':
+        this.#cache.clear();
+        return;
+      case 'connection':
+        return;
+    }
+  }
+
+  #noteUse(id: string, ip: string | null, now: number): void {
+    const last = this.#lastUsedWrites.get(id);
+    if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
+    this.#lastUsedWrites.set(id, now);
+    if (this.#lastUsedWrites.size > this.#max) this.#lastUsedWrites.clear();
+    touchApiToken(this.#db, id, new Date(now), ip).catch(this.#onError);
+  }
+}
