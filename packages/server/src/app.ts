@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { DestinationStream } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { installAuthentication } from './auth/authenticate.js';
 import { ConsoleLogin } from './auth/console-login.js';
 import { DEV_CONSOLE_CLIENT_ID, resolveIdentity } from './auth/identity-settings.js';
@@ -21,6 +21,16 @@ import { genReqId, loggerOptions } from './http/logging.js';
 import { createMetrics, installMetricsHooks } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { frameworkErrorHandler, installProblemHandlers } from './http/problem.js';
+import { ApiTokenService } from './api-tokens/service.js';
+import { ApiTokenVerifier } from './api-tokens/verifier.js';
+import { ChangeBus } from './notify/change-bus.js';
+import { adminTokenRoutes } from './routes/admin/api-tokens.js';
+import { createTokenRoute } from './routes/api-tokens/create.js';
+import { readTokenRoutes } from './routes/api-tokens/read.js';
+import { revokeTokenRoute } from './routes/api-tokens/revoke.js';
+import { rotateTokenRoute } from './routes/api-tokens/rotate.js';
+import { introspectRoute } from './routes/oauth/introspect.js';
+import { revokeRoute } from './routes/oauth/revoke.js';
 import { authRoutes } from './routes/auth.js';
 import { ConnectionManager } from './connections/manage.js';
 import { ConsentFlow } from './connections/consent.js';
@@ -83,6 +93,23 @@ export async function buildApp(
 
     const metrics = createMetrics();
     const publicUrl = config.server.publicUrl;
+    const bus = new ChangeBus(store, metrics.registry);
+    await bus.start();
+    const apiTokens = new ApiTokenService(
+      store.db,
+      bus,
+      config.services.map((s) => s.id),
+    );
+    const logger: FastifyBaseLogger = pino(loggerOptions(config.log.level), options.logStream);
+    const logError = (err: unknown) => {
+      // Background bookkeeping (last-used writes): a failure must not fail the request.
+      logger.warn({ err }, 'background write failed');
+    };
+    const apiTokenVerifier = new ApiTokenVerifier({
+      db: store.db,
+      bus,
+      onBackgroundError: logError,
+    });
     // The embedded default's demo service: an `oidc` connector against the development IdP.
     const demoSecret = randomBytes(32).toString('base64url');
     const catalogue = catalogueWithDemo(config, identity.devIssuer, demoSecret);
@@ -110,6 +137,9 @@ export async function buildApp(
             config.devMode || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(identity.console.issuer),
         }),
       metrics,
+      bus,
+      apiTokens,
+      apiTokenVerifier,
       devIdp:
         devKey && identity.devIssuer !== undefined
           ? {
@@ -134,7 +164,7 @@ export async function buildApp(
     };
 
     const app = Fastify({
-      logger: { ...loggerOptions(config.log.level), ...(options.logStream && { stream: options.logStream }) },
+      loggerInstance: logger,
       genReqId,
       bodyLimit: config.server.bodyLimitBytes,
       trustProxy: config.server.trustProxy,
@@ -153,6 +183,7 @@ export async function buildApp(
     installAuthentication(app, {
       db: store.db,
       verifier: services.verifier,
+      apiTokens: apiTokenVerifier,
       users: services.users,
       sessions: services.sessions,
       metrics,
@@ -172,8 +203,16 @@ export async function buildApp(
         publicJwk: services.devIdp.key.publicJwk,
       });
     }
+    await app.register(createTokenRoute, { services });
+    await app.register(readTokenRoutes, { services });
+    await app.register(revokeTokenRoute, { services });
+    await app.register(rotateTokenRoute, { services });
+    await app.register(adminTokenRoutes, { services });
+    await app.register(introspectRoute, { services });
+    await app.register(revokeRoute, { services });
     await app.register(auditRoutes, { services });
 
+    app.addHook('onClose', () => bus.stop());
     if (ownsStore) app.addHook('onClose', () => store.close());
     await app.ready();
     return { app, services };

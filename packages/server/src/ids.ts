@@ -4,7 +4,7 @@ const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Prefixes of Latchkey's ids: they make logs and support tickets readable. */
 export type IdPrefix =
-  'ten' | 'prt' | 'usr' | 'mem' | 'evt' | 'ses' | 'lgn' | 'req' | 'con' | 'cau' | 'reg';
+  'ten' | 'prt' | 'usr' | 'mem' | 'evt' | 'ses' | 'lgn' | 'req' | 'tok' | 'con' | 'cau' | 'reg';
 
 /**
  * A prefixed, time-ordered id: 9 base36 characters of milliseconds then 16 random ones, so ids

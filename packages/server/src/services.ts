@@ -1,4 +1,7 @@
 import type Provider from 'oidc-provider';
+import type { ApiTokenService } from './api-tokens/service.js';
+import type { ApiTokenVerifier } from './api-tokens/verifier.js';
+import type { ChangeBus } from './notify/change-bus.js';
 import type { ConsoleLogin } from './auth/console-login.js';
 import type { IdentitySettings } from './auth/identity-settings.js';
 import type { IdpTokenVerifier } from './auth/idp-token-verifier.js';
@@ -28,5 +31,9 @@ export interface AppServices {
   connectors: ConnectorRegistry;
   consent: ConsentFlow;
   connections: ConnectionManager;
+  /** Cross-replica cache invalidation (LISTEN/NOTIFY). */
+  bus: ChangeBus;
+  apiTokens: ApiTokenService;
+  apiTokenVerifier: ApiTokenVerifier;
   devIdp: { provider: Provider; key: DevIdpKey } | undefined;
 }

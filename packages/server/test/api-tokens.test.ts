@@ -315,6 +315,27 @@ for (const tier of storeTiers()) {
       expect(services.apiTokenVerifier.misses).toBe(missesAfterFirst);
     });
 
+    it('refuses an expired token with 401 token_expired, and an expired token cannot be rotated', async () => {
+      const created = await createOk('alice', 'short-lived');
+      expect((await me(created.token)).statusCode).toBe(200);
+      // Time passes (the expiry moved into the past in the store, announced like any change).
+      await services.store.db
+        .update(apiTokens)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(apiTokens.id, created.apiToken.id));
+      services.bus.announceLocally({ kind: 'api_token', hashes: [sha256Hex(created.token)] });
+      expectProblem(await me(created.token), 401, 'token_expired');
+      const rotate = await app.inject({
+        method: 'POST',
+        url: `/api/v1/api-tokens/${created.apiToken.id}/rotate`,
+        headers: as('alice'),
+        payload: {},
+      });
+      expectProblem(rotate, 409, 'conflict');
+      // Its name is free again for a new token.
+      await createOk('alice', 'short-lived');
+    });
+
     it('honours the allowed address ranges of a token', async () => {
       const outside = await createOk('alice', 'office only', { allowedCidrs: ['10.0.0.0/8'] });
       expectProblem(await me(outside.token), 403, 'ip_not_allowed');

@@ -93,7 +93,8 @@ export class ApiTokenService {
     const outcome = await this.#db.transaction(async (tx) => {
       const old = await findApiToken(tx, membership.tenantId, id, { forUpdate: true });
       if (old?.userId !== owner.userId) throw new AppError('not_found', 'no such API token');
-      if (old.revokedAt !== null) throw new AppError('token_revoked', 'a revoked token cannot be rotated');
+      // 409, not 401: the caller's credential is fine, the token they name is in the wrong state.
+      if (old.revokedAt !== null) throw new AppError('conflict', 'a revoked token cannot be rotated');
       if (old.rotatedAt !== null) {
         const revoked = await revokeChain(tx, old.tenantId, old.chainId, 'rotation_reuse', now);
         await this.#auditRevocations(tx, actor, revoked, 'api_token.rotation_reuse_detected', {

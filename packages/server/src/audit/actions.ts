@@ -20,6 +20,11 @@ export const auditActions = [
   'connection.refresh_failed',
   'connection.revoked',
   'connection.callback_rejected',
+  'api_token.created',
+  'api_token.revoked',
+  'api_token.rotated',
+  'api_token.rotation_reuse_detected',
+  'tenant.settings_changed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

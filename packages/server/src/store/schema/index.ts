@@ -5,6 +5,7 @@
 import { auditEvents, loginRequests, memberships, partners, sessions, tenants, users } from './foundation.js';
 import { clientRegistrations, connectionAuthorizations, connections } from './connections.js';
 
+import { apiTokens } from './api-tokens.js';
 import {
   auditBlockEvents,
   auditBlocks,
@@ -18,6 +19,7 @@ import {
 
 export * from './foundation.js';
 export * from './connections.js';
+export * from './api-tokens.js';
 export * from './audit.js';
 
 export const schema = {
@@ -31,6 +33,7 @@ export const schema = {
   clientRegistrations,
   connections,
   connectionAuthorizations,
+  apiTokens,
   auditChains,
   auditBlocks,
   auditBlockEvents,
