@@ -105,7 +105,7 @@ export class ApiTokenService {
         return { reused: true as const, revoked };
       }
       if (old.expiresAt.getTime() <= now.getTime())
-        throw new AppError('token_expired', 'an expired token cannot be rotated');
+        throw new AppError('conflict', 'an expired token cannot be rotated');
       const graceUntil = new Date(now.getTime() + graceSeconds * 1000);
       await markRotated(tx, old.tenantId, old.id, now, graceUntil);
       const created = await this.#insert(
