@@ -177,7 +177,13 @@ function openPostgres(url: string, poolSize: number): Store {
  * The embedded store serves one process with a handful of connections' worth of work: small
  * buffers keep its resident memory near 150 MB instead of PostgreSQL's server defaults.
  */
-const pgliteConf = ['shared_buffers=16MB', 'wal_buffers=1MB', 'temp_buffers=2MB', 'work_mem=4MB'];
+const pgliteConf = [
+  'shared_buffers=8MB',
+  'wal_buffers=512kB',
+  'temp_buffers=1MB',
+  'work_mem=4MB',
+  'maintenance_work_mem=16MB',
+];
 
 /** A pre-initialised, migrated data directory made at build time (`npm run build`). */
 export const embeddedSeedFile = fileURLToPath(new URL('../../embedded-seed.tar.gz', import.meta.url));
