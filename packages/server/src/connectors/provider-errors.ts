@@ -70,11 +70,12 @@ export async function readProviderJson(res: Response, doing: string): Promise<Re
       ? (body as Record<string, unknown>)
       : {};
   if (res.ok) return record;
+  // Matrix puts its code in `errcode` and a human sentence in `error`; OAuth the code in `error`.
   const code =
-    typeof record.error === 'string'
-      ? record.error
-      : typeof record.errcode === 'string'
-        ? record.errcode
+    typeof record.errcode === 'string'
+      ? record.errcode
+      : typeof record.error === 'string'
+        ? record.error
         : undefined;
   const failure = transientStatus(res.status)
     ? 'unavailable'
