@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireMembership, requirePrincipal } from '../../auth/tenant-context.js';
+import { requirePrincipal } from '../../auth/tenant-context.js';
 import type { AppServices } from '../../services.js';
 import { requestActor } from './actor.js';
+import { requireConnectionManager } from './guard.js';
 import { connectionSchema, tenantHeaders } from './schemas.js';
 
 const consentRequired = z
@@ -40,7 +41,7 @@ export const createConnectionRoute: FastifyPluginAsyncZod<{ services: AppService
       },
     },
     async (request, reply) => {
-      const membership = requireMembership(request);
+      const membership = requireConnectionManager(request);
       const user = requirePrincipal(request).user;
       const result = await services.consent.start({
         tenantId: membership.tenantId,

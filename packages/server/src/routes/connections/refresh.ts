@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requireMembership, requirePrincipal } from '../../auth/tenant-context.js';
+import { requirePrincipal } from '../../auth/tenant-context.js';
 import type { AppServices } from '../../services.js';
 import { requestActor } from './actor.js';
+import { requireConnectionManager } from './guard.js';
 import { connectionIdParams, connectionSchema, tenantHeaders } from './schemas.js';
 
 /** `POST /api/v1/connections/{id}/refresh`: refresh the tokens now through the connector. */
@@ -24,7 +25,7 @@ export const refreshConnectionRoute: FastifyPluginAsyncZod<{ services: AppServic
       },
     },
     async (request) => {
-      const membership = requireMembership(request);
+      const membership = requireConnectionManager(request);
       const user = requirePrincipal(request).user;
       return services.connections.refresh(
         { tenantId: membership.tenantId, userId: user.id },

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireMembership, requirePrincipal } from '../../auth/tenant-context.js';
+import { requirePrincipal } from '../../auth/tenant-context.js';
 import type { AppServices } from '../../services.js';
 import { requestActor } from './actor.js';
+import { requireConnectionManager } from './guard.js';
 import { connectionIdParams, tenantHeaders } from './schemas.js';
 
 /** `DELETE /api/v1/connections/{id}`: revoke at the provider (best effort), then remove. */
@@ -23,7 +24,7 @@ export const removeConnectionRoute: FastifyPluginAsyncZod<{ services: AppService
       },
     },
     async (request, reply) => {
-      const membership = requireMembership(request);
+      const membership = requireConnectionManager(request);
       const user = requirePrincipal(request).user;
       await services.connections.remove(
         { tenantId: membership.tenantId, userId: user.id },
