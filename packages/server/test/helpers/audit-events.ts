@@ -5,13 +5,13 @@ import { auditEvents } from '../../src/store/schema/index.js';
 /** An event of any action (ingested events are not limited to Latchkey's own list). */
 export interface SeedEvent {
   action: string;
-  tenantId?: string | null;
+  tenantId?: string | null | undefined;
   source?: string;
-  externalId?: string | null;
-  actorId?: string | null;
-  actorLabel?: string | null;
-  targetId?: string | null;
-  targetLabel?: string | null;
+  externalId?: string | null | undefined;
+  actorId?: string | null | undefined;
+  actorLabel?: string | null | undefined;
+  targetId?: string | null | undefined;
+  targetLabel?: string | null | undefined;
   outcome?: 'success' | 'failure' | 'denied';
   occurredAt?: Date;
   metadata?: Record<string, unknown>;
