@@ -36,7 +36,7 @@ import { effectiveStatus } from './view.js';
 export const CONSENT_TTL_MS = 10 * 60 * 1000;
 
 /** Where the browser lands after a consent when the caller named no return URL. */
-export const DEFAULT_CONSENT_RETURN = '/';
+export const DEFAULT_CONSENT_RETURN = '/console/connections';
 
 /** Why a callback was refused; each has its own sentence on the error page. */
 export type CallbackRejection =

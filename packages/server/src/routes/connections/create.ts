@@ -34,7 +34,9 @@ export const createConnectionRoute: FastifyPluginAsyncZod<{ services: AppService
               .string()
               .max(2048)
               .optional()
-              .describe('Same-origin path the browser returns to after the consent (default `/`).'),
+              .describe(
+                'Same-origin path the browser returns to after the consent (default `/console/connections`).',
+              ),
           })
           .strict(),
         response: { 200: connectionSchema, 202: consentRequired },

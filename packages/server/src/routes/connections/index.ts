@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppServices } from '../../services.js';
+import { listServicesRoute } from '../services/list.js';
 import { connectCallbackRoute } from './callback.js';
+import { connectionsConsoleRoute } from './console-page.js';
 import { createConnectionRoute } from './create.js';
 import { listConnectionsRoute } from './list.js';
 import { refreshConnectionRoute } from './refresh.js';
@@ -18,4 +20,6 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ services: AppServices }> 
   await app.register(refreshConnectionRoute, { services });
   await app.register(removeConnectionRoute, { services });
   await app.register(connectCallbackRoute, { services });
+  await app.register(listServicesRoute, { services });
+  await app.register(connectionsConsoleRoute, { services });
 };
