@@ -46,6 +46,11 @@ import { openStore, type Store } from './store/db.js';
 import { runMigrations } from './store/migrate.js';
 import { ensureTenant } from './store/tenants.js';
 import { VERSION } from './version.js';
+import { PartnerService } from './tenants/partner-service.js';
+import { TenantService } from './tenants/tenant-service.js';
+import { adminUsersRoute } from './routes/admin/users.js';
+import { operatorPartnerRoutes } from './routes/operator/partners/index.js';
+import { operatorTenantRoutes } from './routes/operator/tenants/index.js';
 
 export interface BuildOptions {
   /** A store opened by the caller (tests share one); otherwise opened from the config and owned. */
@@ -161,6 +166,8 @@ export async function buildApp(
               }),
             }
           : undefined,
+      tenants: new TenantService({ db: store.db, bus, services: config.services }),
+      partners: new PartnerService(store.db),
     };
 
     const app = Fastify({
@@ -208,6 +215,9 @@ export async function buildApp(
     await app.register(revokeTokenRoute, { services });
     await app.register(rotateTokenRoute, { services });
     await app.register(adminTokenRoutes, { services });
+    await app.register(adminUsersRoute, { services });
+    await app.register(operatorTenantRoutes, { services });
+    await app.register(operatorPartnerRoutes, { services });
     await app.register(introspectRoute, { services });
     await app.register(revokeRoute, { services });
     await app.register(auditRoutes, { services });

@@ -15,6 +15,8 @@ import type { Keyring } from './crypto/keyring.js';
 import type { DevIdpKey } from './dev-idp/keys.js';
 import type { Metrics } from './http/metrics.js';
 import type { Store } from './store/db.js';
+import type { PartnerService } from './tenants/partner-service.js';
+import type { TenantService } from './tenants/tenant-service.js';
 
 /** Everything `buildApp` wires once and hands to route plugins, workers and the CLI. */
 export interface AppServices {
@@ -36,4 +38,7 @@ export interface AppServices {
   apiTokens: ApiTokenService;
   apiTokenVerifier: ApiTokenVerifier;
   devIdp: { provider: Provider; key: DevIdpKey } | undefined;
+  /** Operator API: tenant lifecycle and provisioning, partners (SPEC §7). */
+  tenants: TenantService;
+  partners: PartnerService;
 }

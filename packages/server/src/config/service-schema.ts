@@ -210,19 +210,61 @@ const refreshSchema = z
   })
   .strict();
 
-const provisioningStepSchema = z
+const stepId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/)
+  .describe('Step id, recorded per tenant.');
+
+const stepPlans = z
+  .array(z.string().min(1))
+  .optional()
+  .describe("Run only for tenants on these plans; others record the step as `skipped`.");
+
+/** `{tenant}` is filled in with the slug, so the host part may not hold it. */
+const tenantUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v.replaceAll('{tenant}', 'tenant')), {
+    message: 'must be an http(s) URL, optionally with {tenant}',
+  });
+
+const httpStepSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,39}$/)
-      .describe('Step id, recorded per tenant.'),
-    type: z.literal('http').describe("An HTTP call to the service's admin API."),
+    id: stepId,
+    type: z.literal('http').describe('A signed HTTP call (webhook-style) to the service.'),
     method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-    url: httpUrl.describe('URL; `{tenant}` in it is replaced by the tenant slug.'),
+    url: tenantUrl.describe('URL; `{tenant}` in it is replaced by the tenant slug.'),
     headers: z.record(z.string(), z.string()).default({}).describe('Headers (use `${VAR}` for secrets).'),
-    body: z.unknown().optional().describe('JSON body; `{tenant}` in strings is replaced.'),
+    body: z
+      .unknown()
+      .optional()
+      .describe('JSON body; `{tenant}` in strings is replaced. Default: the tenant (id, slug, name, plan, domains).'),
+    secret: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('HMAC-SHA256 key of the `Latchkey-Signature: t=…,v1=…` header (over `t.body`).'),
+    plans: stepPlans,
   })
   .strict();
+
+const webdavMkcolStepSchema = z
+  .object({
+    id: stepId,
+    type: z.literal('webdav-mkcol').describe("Creates the tenant's collection with WebDAV MKCOL (RFC 4918 §9.3)."),
+    url: tenantUrl.describe('Collection URL, e.g. `https://dav.example.com/spaces/{tenant}/`.'),
+    username: z.string().min(1).optional().describe('Basic authentication user.'),
+    password: z.string().min(1).optional().describe('Basic authentication password (use `${VAR}`).'),
+    plans: stepPlans,
+  })
+  .strict();
+
+/** One tenant provisioning step (SPEC §7), run when a tenant is created and by reconcile. */
+export const provisioningStepSchema = z
+  .discriminatedUnion('type', [httpStepSchema, webdavMkcolStepSchema])
+  .describe('http | webdav-mkcol.');
+
+export type ProvisioningStepConfig = z.output<typeof provisioningStepSchema>;
 
 export const serviceSchema = z
   .object({
