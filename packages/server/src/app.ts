@@ -100,11 +100,6 @@ export async function buildApp(
     const publicUrl = config.server.publicUrl;
     const bus = new ChangeBus(store, metrics.registry);
     await bus.start();
-    const apiTokens = new ApiTokenService(
-      store.db,
-      bus,
-      config.services.map((s) => s.id),
-    );
     const logger: FastifyBaseLogger = pino(loggerOptions(config.log.level), options.logStream);
     const logError = (err: unknown) => {
       // Background bookkeeping (last-used writes): a failure must not fail the request.
@@ -119,6 +114,11 @@ export async function buildApp(
     const demoSecret = randomBytes(32).toString('base64url');
     const catalogue = catalogueWithDemo(config, identity.devIssuer, demoSecret);
     const connectors = new ConnectorRegistry(catalogue, config.devMode);
+    const apiTokens = new ApiTokenService(
+      store.db,
+      bus,
+      catalogue.map((s) => s.id),
+    );
     const services: AppServices = {
       config,
       connectors,
