@@ -151,6 +151,12 @@ function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client that dies (server restart) emits here; without a listener the process would crash.
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: when its connection dies (failover, restart, an
+  // administrator's pg_terminate_backend) it emits 'error', which unheard would crash the process.
+  // The same error already fails its pending query, and the pool discards the client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
