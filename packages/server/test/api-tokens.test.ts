@@ -105,6 +105,13 @@ for (const tier of storeTiers()) {
       });
     });
 
+    it('scopes a token to catalogue services (the embedded demo service)', async () => {
+      const created = await createOk('alice', 'demo only', { services: ['demo'] });
+      expect(created.apiToken.services).toEqual(['demo']);
+      const res = await me(created.token);
+      expect(res.json()).toMatchObject({ apiToken: { services: ['demo'], permissions: ['read'] } });
+    });
+
     it('never lets an API token manage credentials, except revoking itself', async () => {
       const created = await createOk('alice', 'agent', {
         permissions: ['read', 'write', 'delete', 'exchange'],
