@@ -46,6 +46,7 @@ export class PartnerService {
       const changed = Object.keys(set).filter(
         (k) => JSON.stringify(set[k as keyof typeof set]) !== JSON.stringify(row[k as keyof PartnerRow]),
       );
+      changed.sort();
       if (changed.length === 0) return row;
       const next = await updatePartner(tx, row.id, set);
       // Contact and billing may hold personal data: the event names what changed, not the values.
