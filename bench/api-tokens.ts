@@ -30,7 +30,7 @@ import {
 
 const HIT_ROUNDS = 3;
 const HIT_ROUND_MS = 800;
-const MISS_SAMPLES = 1_000;
+const MISS_SAMPLES = 600;
 const REVOCATIONS = 120;
 /** A refusal slower than this is reported as a failure of the run, not waited for any longer. */
 const REFUSAL_LIMIT_MS = 5_000;
