@@ -99,6 +99,45 @@ interface OptionRow {
   description: string;
 }
 
+/**
+ * A discriminated union of objects (the service connectors): one row per field across its
+ * members, the discriminator's values joined, and "Only for …" on fields some members lack.
+ */
+function collectUnionRows(members: readonly JsonSchema[], path: string, rows: OptionRow[]): void {
+  const tag = (m: JsonSchema): string => {
+    const t = m.properties?.type;
+    return isSchema(t) && t.const !== undefined ? String(t.const) : '?';
+  };
+  const keys = [...new Set(members.flatMap((m) => Object.keys(m.properties ?? {})))];
+  for (const key of keys) {
+    const having = members.filter((m) => m.properties?.[key] !== undefined);
+    const schemas = having.map((m) => m.properties?.[key]).filter(isSchema);
+    const first = schemas[0];
+    if (first === undefined) continue;
+    const types = [...new Set(schemas.map((c) => typeCell(c)))];
+    const only =
+      having.length < members.length ? ` Only for ${having.map((m) => code(tag(m))).join(', ')}.` : '';
+    // Where members give a field different defaults or meanings, say which is whose.
+    const perMember = (value: (c: JsonSchema, i: number) => string): string => {
+      const values = schemas.map(value);
+      if (new Set(values).size <= 1) return values[0] ?? '';
+      return values.map((v, i) => `${code(tag(having[i] ?? {}))}: ${v}`).join('; ');
+    };
+    rows.push({
+      path: `${path}.${key}`,
+      type: types.join(' | '),
+      default: perMember((c, i) => defaultCell(c, (having[i]?.required ?? []).includes(key))),
+      description: `${perMember((c) => c.description ?? '')}${only}`.trim(),
+    });
+    if (first.properties !== undefined) {
+      const requiredKeys = new Set(first.required ?? []);
+      for (const [child, schema] of Object.entries(first.properties)) {
+        if (isSchema(schema)) collectRows(schema, `${path}.${key}.${child}`, requiredKeys.has(child), rows);
+      }
+    }
+  }
+}
+
 function collectRows(node: JsonSchema, path: string, required: boolean, rows: OptionRow[]): void {
   if (path !== '') {
     rows.push({
@@ -114,6 +153,10 @@ function collectRows(node: JsonSchema, path: string, required: boolean, rows: Op
       if (isSchema(child))
         collectRows(child, path === '' ? key : `${path}.${key}`, requiredKeys.has(key), rows);
     }
+  }
+  const members = (node.anyOf ?? node.oneOf ?? []).filter(isSchema);
+  if (members.length > 0 && members.every((m) => m.properties !== undefined)) {
+    collectUnionRows(members, path, rows);
   }
   if (node.type === 'array' && isSchema(node.items) && node.items.properties !== undefined) {
     const items = node.items;
