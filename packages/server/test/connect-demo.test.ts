@@ -179,6 +179,27 @@ describe.each(storeTiers())('connecting the embedded demo service ($name)', (tie
     },
   );
 
+  it.skipIf(!tier.available)(
+    'refuses a consent given at the IdP by another account than the one who asked',
+    async () => {
+      // adam has no demo connection yet; the consent screen is answered by alice's account instead.
+      const token = await idpToken('adam');
+      const start = await api(token, '/api/v1/connections', {
+        method: 'POST',
+        body: JSON.stringify({ service: 'demo' }),
+      });
+      expect(start.status).toBe(202);
+      const { authorizationUrl } = (await start.json()) as { authorizationUrl: string };
+      const { jar, callback } = await consentAs(authorizationUrl, 'alice');
+      const page = await browse(jar, callback);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('<code>account_mismatch</code>');
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      const list = await api(token, '/api/v1/connections');
+      expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+    },
+  );
+
   it.skipIf(!tier.available)('refreshes through the connector, rotating the refresh token', async () => {
     const token = await idpToken('alice');
     const { items } = (await (await api(token, '/api/v1/connections')).json()) as { items: ConnectionBody[] };

@@ -125,6 +125,18 @@ describe('connections API security', () => {
     }
   });
 
+  it('a suspended tenant answers 403 tenant_suspended on every route', async () => {
+    await store.db.update(tenants).set({ status: 'suspended' }).where(eq(tenants.slug, 'demo'));
+    try {
+      for (const route of routes(ginaId)) {
+        const res = await app.inject({ ...route, headers: { authorization: `Bearer ${token.alice}` } });
+        expectProblem(res, 403, 'tenant_suspended');
+      }
+    } finally {
+      await store.db.update(tenants).set({ status: 'active' }).where(eq(tenants.slug, 'demo'));
+    }
+  });
+
   it('never returns a token: no route body holds the stored access or refresh token', async () => {
     const res = await app.inject({
       url: `/api/v1/connections/${ginaId}`,
