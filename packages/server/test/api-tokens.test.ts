@@ -320,6 +320,9 @@ for (const tier of storeTiers()) {
       const missesAfterFirst = services.apiTokenVerifier.misses;
       expectProblem(await me(stranger), 401, 'invalid_token');
       expect(services.apiTokenVerifier.misses).toBe(missesAfterFirst);
+      const metrics = await app.inject('/metrics');
+      expect(metrics.body).toMatch(/latchkey_token_cache_lookups_total\{outcome="hit"\} [1-9]/);
+      expect(metrics.body).toMatch(/latchkey_token_cache_lookups_total\{outcome="miss"\} [1-9]/);
     });
 
     it('refuses an expired token with 401 token_expired, and an expired token cannot be rotated', async () => {

@@ -54,18 +54,25 @@ export class ApiTokenVerifier {
   readonly #onError: (err: unknown) => void;
   hits = 0;
   misses = 0;
+  /** Exported as `latchkey_token_cache_lookups_total{outcome}` (SPEC §11 token-cache hits). */
+  readonly #countHit: () => void;
+  readonly #countMiss: () => void;
 
   constructor(
     deps: {
       db: Db;
       bus: ChangeBus;
       onBackgroundError: (err: unknown) => void;
+      /** Pre-bound counters (label lookups stay off the hot path). */
+      cacheCounter?: { hit: () => void; miss: () => void };
     },
     options: VerifierOptions = {},
   ) {
     this.#db = deps.db;
     this.#bus = deps.bus;
     this.#onError = deps.onBackgroundError;
+    this.#countHit = deps.cacheCounter?.hit ?? (() => undefined);
+    this.#countMiss = deps.cacheCounter?.miss ?? (() => undefined);
     this.#max = options.cacheSize ?? 50_000;
     this.#ttl = options.ttlMs ?? 300_000;
     this.#negativeTtl = options.negativeTtlMs ?? 30_000;
@@ -142,10 +149,12 @@ export class ApiTokenVerifier {
         this.#cache.delete(hash);
         this.#cache.set(hash, cached);
         this.hits += 1;
+        this.#countHit();
         return cached;
       }
     }
     this.misses += 1;
+    this.#countMiss();
     let found: ApiTokenWithOwner | undefined;
     try {
       found = await findApiTokenByHash(this.#db, hash);

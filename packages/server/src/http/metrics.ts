@@ -6,6 +6,7 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   authFailures: Counter<'reason'>;
+  tokenCacheLookups: Counter<'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -18,6 +19,12 @@ export function createMetrics(): Metrics {
       help: 'HTTP request duration by route template',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    tokenCacheLookups: new Counter({
+      name: 'latchkey_token_cache_lookups_total',
+      help: 'API-token verifications answered from the in-process cache (hit) or the store (miss)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     authFailures: new Counter({
