@@ -4,10 +4,16 @@ import { openToken } from '../src/connections/secrets.js';
 import { sha256Hex } from '../src/crypto/hash.js';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
-import { auditEvents, connectionAuthorizations, connections } from '../src/store/schema/index.js';
+import {
+  auditEvents,
+  clientRegistrations,
+  connectionAuthorizations,
+  connections,
+} from '../src/store/schema/index.js';
 import { browse, CookieJar, type Page } from './helpers/browser-jar.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
 import { PEER_CLIENTS, PEER_RESOURCES, startOAuthPeer, type OAuthPeer } from './helpers/oauth-peer.js';
+import { startMatrixHomeserver, type MatrixHomeserver } from './helpers/matrix-homeserver.js';
 import { consentAtPeer } from './helpers/peer-consent.js';
 import { storeTiers } from './helpers/store-tiers.js';
 
@@ -21,6 +27,7 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
   let dispose: () => Promise<void>;
   let server: RunningServer;
   let peer: OAuthPeer;
+  let homeserver: MatrixHomeserver;
   let base: string;
   const tokens: Record<string, string> = {};
 
@@ -33,6 +40,7 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
       redirectUris: [`${base}/connect/peer/callback`, `${base}/connect/peer-other/callback`],
     });
     const downPort = await freePort('127.0.0.1');
+    homeserver = await startMatrixHomeserver();
     const oidc = (resource: string, issuer = peer.issuer) => ({
       type: 'oidc' as const,
       issuer,
@@ -59,6 +67,24 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
             connector: oidc(PEER_RESOURCES.other.resource),
           },
           {
+            id: 'drive',
+            name: 'Drive (dynamic registration)',
+            baseUrl: 'https://drive.peer.test/',
+            connector: {
+              type: 'oauth2-dcr',
+              issuer: peer.issuer,
+              scopes: ['openid', 'offline_access', 'api'],
+              resource: PEER_RESOURCES.api.resource,
+              audience: PEER_RESOURCES.api.audience,
+            },
+          },
+          {
+            id: 'chat',
+            name: 'Chat',
+            baseUrl: `${homeserver.url}/`,
+            connector: { type: 'matrix-sso', homeserver: homeserver.url },
+          },
+          {
             id: 'peer-down',
             name: 'Peer (down)',
             baseUrl: 'https://down.peer.test/',
@@ -81,6 +107,7 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
     if (!tier.available) return;
     await server.close();
     await peer.close();
+    await homeserver.close();
     await dispose();
     data.cleanup();
   });
@@ -124,6 +151,21 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
   }
 
   const callbackPrefix = () => `${base}/connect/`;
+
+  /** Every row of every table, as text: what a database dump would hold. */
+  async function dumpDatabase(): Promise<string> {
+    return store.withClient(async (client) => {
+      const tables = await client.query<{ tablename: string }>(
+        `select tablename from pg_tables where schemaname = 'public'`,
+      );
+      const parts: string[] = [];
+      for (const { tablename } of tables.rows) {
+        const rows = await client.query<{ row: string }>(`select t::text as row from "${tablename}" t`);
+        parts.push(...rows.rows.map((r) => r.row));
+      }
+      return parts.join('\n');
+    });
+  }
 
   it.skipIf(!tier.available)('refuses a state it never issued', async () => {
     const before = await storedConnections();
@@ -212,18 +254,7 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
       openToken(keyring, aliceConnection, 'access_token', row!.accessTokenEnc!),
       openToken(keyring, aliceConnection, 'refresh_token', row!.refreshTokenEnc!),
     ];
-    // Every row of every table, as text (what a dump would hold).
-    const dump = await store.withClient(async (client) => {
-      const tables = await client.query<{ tablename: string }>(
-        `select tablename from pg_tables where schemaname = 'public'`,
-      );
-      const parts: string[] = [];
-      for (const { tablename } of tables.rows) {
-        const rows = await client.query<{ row: string }>(`select t::text as row from "${tablename}" t`);
-        parts.push(...rows.rows.map((r) => r.row));
-      }
-      return parts.join('\n');
-    });
+    const dump = await dumpDatabase();
     expect(dump).toContain(aliceConnection);
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThan(20);
@@ -275,6 +306,76 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
           })
         ).status,
       ).toBe(202);
+    },
+  );
+
+  it.skipIf(!tier.available)(
+    'oauth2-dcr: keeps the registration encrypted, and deletes it (RFC 7592) on disconnect',
+    async () => {
+      const url = await startConsent('drive');
+      const [registration] = await store.db.select().from(clientRegistrations);
+      expect(registration?.clientId).toBe(url.searchParams.get('client_id'));
+      expect(registration?.registrationEnc).toMatch(/^lk1\./);
+      const secrets = server.services.keyring.decryptString(registration!.registrationEnc, {
+        table: 'client_registrations',
+        rowId: registration!.id,
+        field: 'registration',
+      });
+      const { clientSecret, registrationAccessToken } = JSON.parse(secrets) as Record<string, string>;
+      expect(clientSecret).toBeTruthy();
+      const dump = await dumpDatabase();
+      for (const secret of [clientSecret, registrationAccessToken]) {
+        expect(secret?.length).toBeGreaterThan(16);
+        expect(dump).not.toContain(secret);
+      }
+
+      const done = await browse(new CookieJar(), await consentAtPeer(url.href, callbackPrefix()));
+      expect(done.status).toBe(303);
+      const { items } = (await (await api('alice', '/api/v1/connections')).json()) as {
+        items: { id: string; service: string; status: string }[];
+      };
+      const drive = items.find((c) => c.service === 'drive');
+      expect(drive?.status).toBe('active');
+      const [row] = await store.db.select().from(connections).where(eq(connections.id, drive!.id));
+      expect(row?.registrationId).toBe(registration!.id);
+
+      const removed = await api('alice', `/api/v1/connections/${drive!.id}`, { method: 'DELETE' });
+      expect(removed.status).toBe(204);
+      expect(await store.db.$count(clientRegistrations)).toBe(0);
+      expect(peer.calls).toContain(`DELETE /reg/${registration!.clientId}`);
+      const read = await fetch(`${peer.issuer}/reg/${registration!.clientId}`, {
+        headers: { authorization: `Bearer ${registrationAccessToken ?? ''}` },
+      });
+      expect(read.status).toBeGreaterThanOrEqual(400);
+    },
+  );
+
+  it.skipIf(!tier.available)(
+    'matrix-sso: SSO redirect back with loginToken and our state, then a stored device login',
+    async () => {
+      const url = await startConsent('chat');
+      const sso = await fetch(url, { redirect: 'manual' });
+      const callback = new URL(sso.headers.get('location') ?? '');
+      expect(callback.href.startsWith(`${base}/connect/chat/callback?state=`)).toBe(true);
+      expect(callback.searchParams.get('loginToken')).toBeTruthy();
+      const done = await browse(new CookieJar(), callback);
+      expect(done.status).toBe(303);
+      const { items } = (await (await api('alice', '/api/v1/connections')).json()) as {
+        items: {
+          id: string;
+          service: string;
+          status: string;
+          account: string | null;
+          refreshable: boolean;
+        }[];
+      };
+      expect(items.find((c) => c.service === 'chat')).toMatchObject({
+        status: 'active',
+        account: '@peer:localhost',
+        refreshable: true,
+      });
+      // A replayed SSO callback is refused like any other.
+      await expectRefused(await browse(new CookieJar(), callback), 'used');
     },
   );
 
