@@ -1,11 +1,41 @@
 import { sealPending } from '../audit/chain/seal.js';
+import { tailStep } from '../audit/ingest/file-tail.js';
+import { pollOnce } from '../audit/ingest/poll-source.js';
 import type { AppServices } from '../services.js';
 import { intervalWorker, type Logger, type Worker } from './worker.js';
 
 /** The audit feature's background workers: the sealer, then (when configured) ingest and delivery. */
 export function auditWorkers(services: AppServices, log: Logger): Worker[] {
-  const { sealer } = services.config.audit;
+  const { sealer, sources } = services.config.audit;
+  const db = services.store.db;
+  const ingest: Worker[] = sources.flatMap((source): Worker[] => {
+    if (source.type === 'file') {
+      return [
+        intervalWorker({
+          name: `audit-file:${source.id}`,
+          intervalMs: source.intervalMs,
+          log,
+          run: async () => (await tailStep(db, source, log)).more,
+        }),
+      ];
+    }
+    if (source.type === 'poll') {
+      return [
+        intervalWorker({
+          name: `audit-poll:${source.id}`,
+          intervalMs: source.intervalSeconds * 1000,
+          log,
+          run: async () => {
+            await pollOnce(db, source);
+            return false;
+          },
+        }),
+      ];
+    }
+    return [];
+  });
   return [
+    ...ingest,
     intervalWorker({
       name: 'audit-sealer',
       intervalMs: sealer.intervalMs,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppServices } from '../../services.js';
 import { auditExportRoutes } from './export.js';
+import { ingestRoutes } from './ingest.js';
 import { auditListRoutes } from './list.js';
 import { auditStreamRoutes } from './stream.js';
 import { auditVerifyRoutes } from './verify.js';
@@ -11,4 +12,5 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
   await app.register(auditListRoutes, options);
   await app.register(auditExportRoutes, options);
   await app.register(auditStreamRoutes, options);
+  await app.register(ingestRoutes, options);
 };
