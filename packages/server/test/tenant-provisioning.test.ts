@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { ConfigError } from '../src/config/load.js';
 import { runHttpStep } from '../src/provisioning/http-step.js';
 import type { AppServices } from '../src/services.js';
 import { auditEvents } from '../src/store/schema/index.js';
@@ -221,3 +222,38 @@ for (const tier of storeTiers()) {
     },
   );
 }
+
+describe('provisioning steps in the service catalogue (config validation)', () => {
+  const data = tempDataDir();
+  afterAll(() => {
+    data.cleanup();
+  });
+  const withSteps = (steps: unknown[]) => () => testConfig(data.dir, { services: [service('drive', steps)] });
+
+  it('accepts the two step kinds with {tenant} in the path', () => {
+    const config = withSteps([
+      { id: 'space', type: 'webdav-mkcol', url: 'https://dav.example.com/spaces/{tenant}/', ...DAV },
+      {
+        id: 'notify',
+        type: 'http',
+        url: 'https://hooks.example.com/t/{tenant}',
+        secret: SECRET,
+        plans: ['business'],
+      },
+    ])();
+    expect(config.services[0]?.provisioning.map((s) => [s.type, s.id])).toEqual([
+      ['webdav-mkcol', 'space'],
+      ['http', 'notify'],
+    ]);
+  });
+
+  it('refuses an unknown kind, a short signing secret and a URL that is not http(s)', () => {
+    expect(withSteps([{ id: 'a', type: 'ftp', url: 'https://x.example' }])).toThrow(ConfigError);
+    expect(withSteps([{ id: 'a', type: 'http', url: 'https://x.example', secret: 'short' }])).toThrow(
+      ConfigError,
+    );
+    expect(withSteps([{ id: 'a', type: 'webdav-mkcol', url: 'ftp://x.example/{tenant}' }])).toThrow(
+      ConfigError,
+    );
+  });
+});

@@ -218,9 +218,9 @@ const stepId = z
 const stepPlans = z
   .array(z.string().min(1))
   .optional()
-  .describe("Run only for tenants on these plans; others record the step as `skipped`.");
+  .describe('Run only for tenants on these plans; others record the step as `skipped`.');
 
-/** `{tenant}` is filled in with the slug, so the host part may not hold it. */
+/** An http(s) URL that may hold `{tenant}`: the slug is a DNS label, so it may stand in a host name too. */
 const tenantUrl = z
   .string()
   .min(1)
@@ -238,7 +238,9 @@ const httpStepSchema = z
     body: z
       .unknown()
       .optional()
-      .describe('JSON body; `{tenant}` in strings is replaced. Default: the tenant (id, slug, name, plan, domains).'),
+      .describe(
+        'JSON body; `{tenant}` in strings is replaced. Default: the tenant (id, slug, name, plan, domains).',
+      ),
     secret: z
       .string()
       .min(16)
@@ -251,7 +253,9 @@ const httpStepSchema = z
 const webdavMkcolStepSchema = z
   .object({
     id: stepId,
-    type: z.literal('webdav-mkcol').describe("Creates the tenant's collection with WebDAV MKCOL (RFC 4918 §9.3)."),
+    type: z
+      .literal('webdav-mkcol')
+      .describe("Creates the tenant's collection with WebDAV MKCOL (RFC 4918 §9.3)."),
     url: tenantUrl.describe('Collection URL, e.g. `https://dav.example.com/spaces/{tenant}/`.'),
     username: z.string().min(1).optional().describe('Basic authentication user.'),
     password: z.string().min(1).optional().describe('Basic authentication password (use `${VAR}`).'),
