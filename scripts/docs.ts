@@ -165,6 +165,14 @@ function collectRows(node: JsonSchema, path: string, required: boolean, rows: Op
       if (isSchema(child)) collectRows(child, `${path}[].${key}`, requiredKeys.has(key), rows);
     }
   }
+  // An array of a discriminated union (provisioning steps): one row per field, as for connectors.
+  const itemMembers =
+    node.type === 'array' && isSchema(node.items)
+      ? (node.items.anyOf ?? node.items.oneOf ?? []).filter(isSchema)
+      : [];
+  if (itemMembers.length > 0 && itemMembers.every((m) => m.properties !== undefined)) {
+    collectUnionRows(itemMembers, `${path}[]`, rows);
+  }
 }
 
 /** Every option of the configuration, one row per path (`server.port`, `services[].id`). */
