@@ -184,20 +184,20 @@ for (const tier of storeTiers()) {
       });
 
       it('reconcile provisions a tenant bootstrapped from the config (active, no steps recorded yet)', async () => {
-      const before = (await op('GET', '/api/v1/operator/tenants/demo')).json<TenantBody>();
-      expect(before).toMatchObject({ status: 'active', provisioning: { steps: {} } });
-      const after = (await op('POST', '/api/v1/operator/tenants/demo/reconcile')).json<TenantBody>();
-      expect(after.status).toBe('active');
-      expect(states(after)).toEqual({
-        'chat/create-space': 'ok',
-        'drive/space': 'ok',
-        'drive/archive': 'ok',
-        'drive/premium': 'skipped',
+        const before = (await op('GET', '/api/v1/operator/tenants/demo')).json<TenantBody>();
+        expect(before).toMatchObject({ status: 'active', provisioning: { steps: {} } });
+        const after = (await op('POST', '/api/v1/operator/tenants/demo/reconcile')).json<TenantBody>();
+        expect(after.status).toBe('active');
+        expect(states(after)).toEqual({
+          'chat/create-space': 'ok',
+          'drive/space': 'ok',
+          'drive/archive': 'ok',
+          'drive/premium': 'skipped',
+        });
+        expect(dav.collections.has('/spaces/demo/')).toBe(true);
       });
-      expect(dav.collections.has('/spaces/demo/')).toBe(true);
-    });
 
-    it('a receiver refuses a wrong signature, and the step records it as an error', async () => {
+      it('a receiver refuses a wrong signature, and the step records it as an error', async () => {
         const outcome = await runHttpStep(
           {
             id: 'x',
