@@ -1,19 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import { requirePrincipal } from '../../auth/tenant-context.js';
-import type { Principal } from '../../auth/principal.js';
-import { AppError } from '../../errors.js';
-
 /**
- * The principal of an operator route. SPEC §3.2: both an IdP token minted for an operator audience
- * and `platform_admin` in the database; either alone answers 403.
+ * The operator guard of the audit routes is the one of the whole operator API (SPEC §3.2: an
+ * operator-audience token and `platform_admin`, never an API token), kept under this name here.
  */
-export function requireOperator(request: FastifyRequest): Principal {
-  const principal = requirePrincipal(request);
-  if (!principal.operatorAudience || !principal.user.platformAdmin) {
-    throw new AppError(
-      'forbidden',
-      'the operator API needs a platform admin with an operator-audience token',
-    );
-  }
-  return principal;
-}
+export { requirePlatformAdmin as requireOperator } from '../../auth/require-platform-admin.js';
