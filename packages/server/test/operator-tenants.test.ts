@@ -334,8 +334,11 @@ for (const tier of storeTiers()) {
         expectProblem(await me(), 403, 'tenant_suspended');
         // The tenant admin's own session is refused on tenant routes too.
         expectProblem(await call('adam', 'GET', '/api/v1/admin/users'), 403, 'tenant_suspended');
+        // Connections stop too (SPEC §3.2), for members as for admins.
+        expectProblem(await call('alice', 'GET', '/api/v1/connections'), 403, 'tenant_suspended');
         await op('POST', '/api/v1/operator/tenants/demo/resume');
         expect((await me()).statusCode).toBe(200);
+        expect((await call('alice', 'GET', '/api/v1/connections')).statusCode).toBe(200);
         // Nothing was deleted: the token is still listed, active.
         const tokens = await call('adam', 'GET', '/api/v1/admin/api-tokens');
         expect(tokens.json<{ items: { status: string }[] }>().items.map((t) => t.status)).toEqual(['active']);
