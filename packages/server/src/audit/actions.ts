@@ -35,6 +35,10 @@ export const auditActions = [
   'api_token.rotated',
   'api_token.rotation_reuse_detected',
   'tenant.settings_changed',
+  'audit_webhook.created',
+  'audit_webhook.deleted',
+  'audit_retention.changed',
+  'audit.purged',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

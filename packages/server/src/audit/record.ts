@@ -2,6 +2,7 @@ import { newId } from '../ids.js';
 import type { Executor } from '../store/db.js';
 import { auditEvents } from '../store/schema/index.js';
 import type { AuditAction } from './actions.js';
+import { enqueueDeliveries } from './webhooks/enqueue.js';
 
 /** Who did it. `ip` and `userAgent` come from the request when there is one. */
 export interface AuditActor {
@@ -55,5 +56,6 @@ export async function recordAudit(tx: Executor, event: AuditEventInput): Promise
     outcome: event.outcome ?? 'success',
     metadata: event.metadata ?? {},
   });
+  if (event.tenantId != null) await enqueueDeliveries(tx, [id]);
   return id;
 }

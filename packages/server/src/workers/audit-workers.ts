@@ -1,12 +1,13 @@
 import { sealPending } from '../audit/chain/seal.js';
 import { tailStep } from '../audit/ingest/file-tail.js';
 import { pollOnce } from '../audit/ingest/poll-source.js';
+import { deliverDue } from '../audit/webhooks/deliver.js';
 import type { AppServices } from '../services.js';
 import { intervalWorker, type Logger, type Worker } from './worker.js';
 
 /** The audit feature's background workers: the sealer, then (when configured) ingest and delivery. */
 export function auditWorkers(services: AppServices, log: Logger): Worker[] {
-  const { sealer, sources } = services.config.audit;
+  const { sealer, sources, webhooks } = services.config.audit;
   const db = services.store.db;
   const ingest: Worker[] = sources.flatMap((source): Worker[] => {
     if (source.type === 'file') {
@@ -36,6 +37,12 @@ export function auditWorkers(services: AppServices, log: Logger): Worker[] {
   });
   return [
     ...ingest,
+    intervalWorker({
+      name: 'audit-webhooks',
+      intervalMs: webhooks.intervalMs,
+      log,
+      run: async () => (await deliverDue(db, services.keyring, webhooks)) === 20,
+    }),
     intervalWorker({
       name: 'audit-sealer',
       intervalMs: sealer.intervalMs,

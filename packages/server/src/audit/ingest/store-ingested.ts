@@ -2,6 +2,7 @@ import type { AuditSourceConfig } from '../../config/audit-schema.js';
 import { newId } from '../../ids.js';
 import type { Executor } from '../../store/db.js';
 import { auditEvents } from '../../store/schema/index.js';
+import { enqueueDeliveries } from '../webhooks/enqueue.js';
 import { TenantInference } from './infer-tenant.js';
 import { mapEvent } from './map-event.js';
 
@@ -82,6 +83,10 @@ export async function storeIngested(
       .onConflictDoNothing({ target: [auditEvents.source, auditEvents.externalId] })
       .returning({ id: auditEvents.id });
     counts.stored = inserted.length;
+    await enqueueDeliveries(
+      tx,
+      inserted.map((r) => r.id),
+    );
     counts.duplicates += rows.length - inserted.length;
   }
   return counts;

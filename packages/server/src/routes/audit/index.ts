@@ -5,6 +5,7 @@ import { ingestRoutes } from './ingest.js';
 import { auditListRoutes } from './list.js';
 import { auditStreamRoutes } from './stream.js';
 import { auditVerifyRoutes } from './verify.js';
+import { auditWebhookRoutes } from './webhooks.js';
 
 /** Every audit route: verify, query, export, live tail, ingest, webhook subscriptions. */
 export const auditRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (app, options) => {
@@ -13,4 +14,5 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
   await app.register(auditExportRoutes, options);
   await app.register(auditStreamRoutes, options);
   await app.register(ingestRoutes, options);
+  await app.register(auditWebhookRoutes, options);
 };
