@@ -105,8 +105,10 @@ export async function buildApp(
     const devKey = config.devMode ? await loadOrCreateDevIdpKey(config.dataDir) : undefined;
     const consoleSecret = randomBytes(32).toString('base64url');
     const identity = resolveIdentity(config, devKey && { key: devKey, consoleSecret });
+    const bootstrapped: string[] = [];
     for (const seed of identity.tenantSeeds) {
-      await store.db.transaction((tx) => ensureTenant(tx, seed, systemActor));
+      const created = await store.db.transaction((tx) => ensureTenant(tx, seed, systemActor));
+      if (created) bootstrapped.push(seed.slug);
     }
 
     const metrics = createMetrics();
@@ -183,6 +185,9 @@ export async function buildApp(
       tenants: new TenantService({ db: store.db, bus, services: config.services }),
       partners: new PartnerService(store.db),
     };
+    // SPEC §7: a tenant created from the config is provisioned like any other, once, by the
+    // replica that created it; failed steps wait for an operator's reconcile.
+    for (const slug of bootstrapped) await services.tenants.provisionBootstrapped(slug);
 
     const app = Fastify({
       loggerInstance: logger,

@@ -51,6 +51,7 @@ for (const tier of storeTiers()) {
       let dispose: () => Promise<void>;
       let app: FastifyInstance;
       let services: AppServices;
+      let restart: () => Promise<void>;
       let auth: Record<Caller, string>;
       let dav: Awaited<ReturnType<typeof startDavPeer>>;
       let hooks: Awaited<ReturnType<typeof startSignedReceiver>>;
@@ -89,6 +90,11 @@ for (const tier of storeTiers()) {
           ],
         });
         ({ app, services } = await buildApp(config, { store: opened.store }));
+        // A second start on the same store, as after a restart or on another replica.
+        restart = async () => {
+          const again = await buildApp(config, { store: opened.store });
+          await again.app.close();
+        };
         auth = await signInDemoCallers(app);
         dav.collections.add('/spaces/');
       });
@@ -140,7 +146,7 @@ for (const tier of storeTiers()) {
           'drive/premium': 'skipped',
         });
         expect(dav.collections.has('/archive/acme/')).toBe(true);
-        const [hook] = hooks.received;
+        const hook = hooks.received.find((h) => h.path === '/spaces/acme');
         expect(hook).toMatchObject({
           path: '/spaces/acme',
           idempotencyKey: `${t.id}:chat:create-space`,
@@ -183,9 +189,16 @@ for (const tier of storeTiers()) {
         expect(hooks.received.some((h) => h.path === '/premium')).toBe(true);
       });
 
-      it('reconcile provisions a tenant bootstrapped from the config (active, no steps recorded yet)', async () => {
+      it('provisioned a tenant bootstrapped from the config at start; it stays active, reconcile completes it', async () => {
         const before = (await op('GET', '/api/v1/operator/tenants/demo')).json<TenantBody>();
-        expect(before).toMatchObject({ status: 'active', provisioning: { steps: {} } });
+        // At start `/spaces/` and `/archive/` did not exist yet: the two MKCOL steps failed.
+        expect(before.status).toBe('active');
+        expect(before.provisioning.steps['drive/space']).toMatchObject({
+          state: 'error',
+          error: 'MKCOL answered HTTP 409',
+          attempts: 1,
+        });
+        expect(before.provisioning.steps['chat/create-space']?.state).toBe('ok');
         const after = (await op('POST', '/api/v1/operator/tenants/demo/reconcile')).json<TenantBody>();
         expect(after.status).toBe('active');
         expect(states(after)).toEqual({
@@ -195,6 +208,11 @@ for (const tier of storeTiers()) {
           'drive/premium': 'skipped',
         });
         expect(dav.collections.has('/spaces/demo/')).toBe(true);
+        expect(hooks.received.filter((h) => h.path === '/spaces/demo')).toHaveLength(1);
+        // A restart finds the tenant there and provisions nothing again.
+        const calls = dav.calls.length + hooks.received.length;
+        await restart();
+        expect(dav.calls.length + hooks.received.length).toBe(calls);
       });
 
       it('a receiver refuses a wrong signature, and the step records it as an error', async () => {

@@ -180,6 +180,16 @@ export class TenantService {
     return this.#provision(row.id, actor, 'tenant.reconciled');
   }
 
+  /**
+   * Runs the catalogue's steps for a tenant the start-up bootstrap has just created (it starts
+   * `active`: the config asked for it, so it stays usable while a step fails).
+   */
+  async provisionBootstrapped(slug: string): Promise<void> {
+    if (this.#steps.length === 0) return;
+    const row = await this.#db.transaction((tx) => lockTenantBySlug(tx, slug));
+    if (row !== undefined) await this.#provision(row.id, systemActor, 'tenant.provisioned');
+  }
+
   async #checkPartner(tx: Executor, partnerId: string): Promise<void> {
     const partner = await lockPartnerById(tx, partnerId);
     if (partner === undefined) throw new AppError('unknown_partner', `no partner with id ${partnerId}`);
