@@ -219,6 +219,30 @@ describe.each(storeTiers())('connecting the embedded demo service ($name)', (tie
   });
 
   it.skipIf(!tier.available)(
+    'shares one refresh between concurrent callers (a reused refresh token would kill the grant)',
+    async () => {
+      const token = await idpToken('alice');
+      const { items } = (await (await api(token, '/api/v1/connections')).json()) as {
+        items: ConnectionBody[];
+      };
+      const id = items[0]!.id;
+      const countRefreshed = async () =>
+        (await store.db.select().from(auditEvents).where(eq(auditEvents.action, 'connection.refreshed')))
+          .length;
+      const before = await countRefreshed();
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => api(token, `/api/v1/connections/${id}/refresh`, { method: 'POST' })),
+      );
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(await countRefreshed()).toBe(before + 1);
+      // The grant survived: a later refresh still works.
+      const later = await api(token, `/api/v1/connections/${id}/refresh`, { method: 'POST' });
+      expect(later.status).toBe(200);
+      expect(((await later.json()) as ConnectionBody).status).toBe('active');
+    },
+  );
+
+  it.skipIf(!tier.available)(
     'disconnects: revokes at the IdP (RFC 7009), removes the row, audits',
     async () => {
       const token = await idpToken('alice');

@@ -33,6 +33,12 @@ export class ConnectionManager {
   readonly #db: Db;
   readonly #keyring: Keyring;
   readonly #connectors: ConnectorRegistry;
+  /**
+   * Refreshes in flight in this process, by connection id: concurrent callers share one (SPEC
+   * §4.4), because a second use of a rotated refresh token makes a provider revoke the whole
+   * grant (RFC 9700 §4.14.2). Across replicas the refresh engine adds an advisory lock.
+   */
+  readonly #inFlight = new Map<string, Promise<ConnectionView>>();
 
   constructor(deps: { db: Db; keyring: Keyring; connectors: ConnectorRegistry }) {
     this.#db = deps.db;
@@ -73,6 +79,15 @@ export class ConnectionManager {
    */
   async refresh(owner: ConnectionOwner, id: string, actor: AuditActor): Promise<ConnectionView> {
     const row = await this.#load(owner, id);
+    const running = this.#inFlight.get(row.id);
+    if (running !== undefined) return running;
+    const refreshing = this.#refresh(owner, row, actor).finally(() => this.#inFlight.delete(row.id));
+    this.#inFlight.set(row.id, refreshing);
+    return refreshing;
+  }
+
+  async #refresh(owner: ConnectionOwner, row: ConnectionRow, actor: AuditActor): Promise<ConnectionView> {
+    const id = row.id;
     const connector = this.#connectors.get(row.serviceId);
     if (connector === undefined)
       throw new AppError('unknown_service', `service "${row.serviceId}" left the catalogue`);
