@@ -71,7 +71,7 @@ describe('outgoing webhooks: signed deliveries from a durable outbox (SPEC §8)'
   let port = 0;
   const auth: Record<string, string> = {};
 
-  const inject = (who: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+  const inject = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     server.app.inject({
       method,
       url,
@@ -212,5 +212,27 @@ describe('outgoing webhooks: signed deliveries from a durable outbox (SPEC §8)'
       'audit_webhook.deleted',
       'audit_webhook.created',
     ]);
+  });
+
+  it('lets tenant admins set the audit retention, recorded as an event', async () => {
+    expect((await inject('adam', 'GET', '/api/v1/admin/audit/retention')).json()).toEqual({ days: null });
+    const put = await inject('adam', 'PUT', '/api/v1/admin/audit/retention', { days: 90 });
+    expect(put.statusCode, put.body).toBe(200);
+    expect((await inject('adam', 'GET', '/api/v1/admin/audit/retention')).json()).toEqual({ days: 90 });
+    expectProblem(
+      await inject('adam', 'PUT', '/api/v1/admin/audit/retention', { days: 0 }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await inject('alice', 'PUT', '/api/v1/admin/audit/retention', { days: 1 }),
+      403,
+      'forbidden',
+    );
+    const log = await inject('adam', 'GET', '/api/v1/admin/audit?action=audit_retention.changed');
+    expect(log.json<{ items: { metadata: unknown }[] }>().items[0]?.metadata).toEqual({
+      before: null,
+      after: 90,
+    });
   });
 });

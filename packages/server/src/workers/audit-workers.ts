@@ -1,13 +1,14 @@
 import { sealPending } from '../audit/chain/seal.js';
 import { tailStep } from '../audit/ingest/file-tail.js';
 import { pollOnce } from '../audit/ingest/poll-source.js';
+import { purgeExpired } from '../audit/retention/purge.js';
 import { deliverDue } from '../audit/webhooks/deliver.js';
 import type { AppServices } from '../services.js';
 import { intervalWorker, type Logger, type Worker } from './worker.js';
 
 /** The audit feature's background workers: the sealer, then (when configured) ingest and delivery. */
 export function auditWorkers(services: AppServices, log: Logger): Worker[] {
-  const { sealer, sources, webhooks } = services.config.audit;
+  const { sealer, sources, webhooks, retention } = services.config.audit;
   const db = services.store.db;
   const ingest: Worker[] = sources.flatMap((source): Worker[] => {
     if (source.type === 'file') {
@@ -42,6 +43,15 @@ export function auditWorkers(services: AppServices, log: Logger): Worker[] {
       intervalMs: webhooks.intervalMs,
       log,
       run: async () => (await deliverDue(db, services.keyring, webhooks)) === 20,
+    }),
+    intervalWorker({
+      name: 'audit-retention',
+      intervalMs: retention.intervalSeconds * 1000,
+      log,
+      run: async () => {
+        await purgeExpired(db);
+        return false;
+      },
     }),
     intervalWorker({
       name: 'audit-sealer',

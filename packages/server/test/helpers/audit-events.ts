@@ -14,6 +14,7 @@ export interface SeedEvent {
   targetLabel?: string | null | undefined;
   outcome?: 'success' | 'failure' | 'denied';
   occurredAt?: Date;
+  receivedAt?: Date | undefined;
   metadata?: Record<string, unknown>;
 }
 
@@ -25,6 +26,7 @@ export async function seedEvents(db: Executor, events: SeedEvent[]): Promise<str
     source: e.source ?? 'latchkey',
     externalId: e.externalId ?? null,
     occurredAt: e.occurredAt ?? new Date(),
+    ...(e.receivedAt !== undefined && { receivedAt: e.receivedAt }),
     actorType: 'user',
     actorId: e.actorId ?? null,
     actorLabel: e.actorLabel ?? null,

@@ -5,7 +5,7 @@ import { hashableColumns } from './event-columns.js';
 import { GENESIS_HASH, blockHash, chainIdOf, eventHash, type HashableEvent } from './event-hash.js';
 
 // Fixed and distinct from the migration lock: one sealer at a time across every replica.
-const SEALER_LOCK = 7_311_100_008;
+export const SEALER_LOCK = 7_311_100_008;
 const SEALER_CURSOR = 'sealer';
 
 export interface SealOptions {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppServices } from '../../services.js';
 import { auditExportRoutes } from './export.js';
 import { ingestRoutes } from './ingest.js';
+import { auditRetentionRoutes } from './retention.js';
 import { auditListRoutes } from './list.js';
 import { auditStreamRoutes } from './stream.js';
 import { auditVerifyRoutes } from './verify.js';
@@ -15,4 +16,5 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asy
   await app.register(auditStreamRoutes, options);
   await app.register(ingestRoutes, options);
   await app.register(auditWebhookRoutes, options);
+  await app.register(auditRetentionRoutes, options);
 };
