@@ -140,9 +140,9 @@ describe.skipIf(postgresUrl === undefined)('two replicas start together on one P
   });
 
   it('applied each committed migration exactly once', async () => {
-    const rows = await query<{ hash: string }>(db.url, 'select hash from latchkey_migrations');
+    const rows = await query<{ name: string }>(db.url, 'select name from latchkey_migrations');
     expect(rows).toHaveLength(committedMigrations);
-    expect(new Set(rows.map((r) => r.hash)).size).toBe(committedMigrations);
+    expect(new Set(rows.map((r) => r.name)).size).toBe(committedMigrations);
   });
 
   it('created each bootstrap tenant once, with one tenant.created event', async () => {
@@ -192,7 +192,7 @@ describe.skipIf(postgresUrl === undefined)('latchkey migrate as a process', () =
       `migrations: 0 applied, ${committedMigrations} already applied (postgres)`,
     );
 
-    const rows = await query<{ hash: string }>(db.url, 'select hash from latchkey_migrations');
+    const rows = await query<{ name: string }>(db.url, 'select name from latchkey_migrations');
     expect(rows).toHaveLength(committedMigrations);
   }, 60_000);
 });

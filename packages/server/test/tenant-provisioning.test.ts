@@ -11,6 +11,7 @@ import { signInDemoCallers, type Caller } from './helpers/demo-callers.js';
 import { expectProblem } from './helpers/http.js';
 import { startDavPeer, startSignedReceiver } from './helpers/provisioning-peers.js';
 import { storeTiers } from './helpers/store-tiers.js';
+import type { ConfigInput } from '../src/config/schema.js';
 
 const SECRET = 'provisioning-signing-secret-0123456789';
 const DAV = { username: 'latchkey', password: 'dav-password' };
@@ -28,7 +29,10 @@ interface TenantBody {
 }
 
 /** A catalogue entry whose connector is never contacted here: only its provisioning matters. */
-function service(id: string, provisioning: unknown[]) {
+type ServiceInput = NonNullable<ConfigInput['services']>[number];
+
+// `unknown[]`: the validation tests below pass malformed steps on purpose.
+function service(id: string, provisioning: unknown[]): ServiceInput {
   return {
     id,
     name: id,
@@ -39,7 +43,7 @@ function service(id: string, provisioning: unknown[]) {
       tokenEndpoint: `https://${id}.example.test/token`,
       clientId: 'latchkey',
     },
-    provisioning,
+    provisioning: provisioning as NonNullable<ServiceInput['provisioning']>,
   };
 }
 
