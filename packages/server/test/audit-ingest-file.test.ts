@@ -109,4 +109,12 @@ describe('JSON-lines file tail with a durable inode:offset cursor (oCIS-style)',
     }) as FileSourceConfig;
     expect(await tailStep(store.db, missing, log)).toEqual({ lines: 0, stored: 0, skipped: 0, more: false });
   });
+
+  it('stores a chunk of thousands of lines at once (more rows than one statement may carry)', async () => {
+    const bigFile = join(dir.dir, 'big.log');
+    writeFileSync(bigFile, Array.from({ length: 5000 }, (_, i) => line(i)).join(''));
+    const big = auditSourceSchema.parse({ id: 'big', type: 'file', path: bigFile }) as FileSourceConfig;
+    const step = await tailStep(store.db, big, log);
+    expect(step).toMatchObject({ lines: 5000, stored: 5000, skipped: 0 });
+  });
 });

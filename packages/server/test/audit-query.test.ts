@@ -85,6 +85,7 @@ for (const tier of storeTiers()) {
           tenantId: demoTenant,
           source: 'stalwart',
           externalId: 'st-1',
+          actorId: 'mallory@elsewhere.test',
           actorLabel: '=cmd|calc',
           outcome: 'denied',
           metadata: { note: 'needle, "quoted"' },
@@ -165,7 +166,8 @@ for (const tier of storeTiers()) {
       const q = async (query: string) =>
         (await page('adam', `/api/v1/admin/audit?limit=200&${query}`)).items.map((e) => e.action);
       expect(await q(`actor=${ids.alice}`)).toEqual(['api_token.revoked', 'api_token.created']);
-      expect(await q(`actor=${encodeURIComponent('=cmd|calc')}`)).toEqual(['auth.failed']);
+      expect(await q(`actor=${encodeURIComponent('mallory@elsewhere.test')}`)).toEqual(['auth.failed']);
+      expect(await q(`actor=${encodeURIComponent('=cmd|calc')}`)).toEqual([]);
       expect(await q('source=stalwart')).toEqual(['auth.failed']);
       expect(await q('outcome=failure')).toEqual(['connection.refresh_failed']);
       expect(await q('target=tok_1')).toEqual(['api_token.revoked', 'api_token.created']);

@@ -6,6 +6,8 @@ import { enqueueDeliveries } from '../webhooks/enqueue.js';
 import { TenantInference } from './infer-tenant.js';
 import { mapEvent } from './map-event.js';
 
+const INSERT_CHUNK = 1000;
+
 export interface IngestCounts {
   /** Events in the input. */
   received: number;
@@ -65,7 +67,8 @@ export async function storeIngested(
       occurredAt: e.occurredAt,
       receivedAt,
       actorType: 'user',
-      actorId: e.actor.id,
+      // A source without actor ids names its actors by e-mail or name: that is their id there.
+      actorId: e.actor.id ?? e.actor.email ?? e.actor.label,
       actorLabel: e.actor.label ?? e.actor.email,
       actorIp: e.actor.ip,
       action: e.action,
@@ -76,18 +79,20 @@ export async function storeIngested(
       metadata: { raw: e.raw },
     });
   }
-  if (rows.length > 0) {
+  // PostgreSQL takes at most 65 535 parameters a statement: 17 columns × 1 000 rows stays below.
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
     const inserted = await tx
       .insert(auditEvents)
-      .values(rows)
+      .values(chunk)
       .onConflictDoNothing({ target: [auditEvents.source, auditEvents.externalId] })
       .returning({ id: auditEvents.id });
-    counts.stored = inserted.length;
+    counts.stored += inserted.length;
+    counts.duplicates += chunk.length - inserted.length;
     await enqueueDeliveries(
       tx,
       inserted.map((r) => r.id),
     );
-    counts.duplicates += rows.length - inserted.length;
   }
   return counts;
 }

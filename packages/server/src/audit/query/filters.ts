@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 /** Query-string filters shared by the audit list, export and live tail (SPEC §8). */
 export const auditFilterSchema = z.object({
-  actor: z.string().min(1).max(200).optional().describe('Actor id or exact label'),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Actor id (for ingested events without one: their e-mail or name)'),
   action: z
     .string()
     .min(1)
@@ -36,7 +41,8 @@ export function auditConditions(scope: AuditScope, f: AuditFilters): SQL[] {
   const where: SQL[] = [];
   if (scope.kind === 'own') where.push(sql`e.actor_id = ${scope.userId}`);
   if (scope.kind === 'tenant') where.push(sql`e.tenant_id = ${scope.tenantId}`);
-  if (f.actor !== undefined) where.push(sql`(e.actor_id = ${f.actor} or e.actor_label = ${f.actor})`);
+  // Equality on actor_id alone, so `audit_events_tenant_actor_idx` serves the page (an OR would not).
+  if (f.actor !== undefined) where.push(sql`e.actor_id = ${f.actor}`);
   if (f.action !== undefined) where.push(sql`e.action like ${`${escapeLike(f.action)}%`}`);
   if (f.source !== undefined) where.push(sql`e.source = ${f.source}`);
   if (f.outcome !== undefined) where.push(sql`e.outcome = ${f.outcome}`);
