@@ -21,4 +21,5 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
     field: 'code_verifier',
   },
   { table: 'client_registrations', idColumn: 'id', column: 'registration_enc', field: 'registration' },
+  { table: 'audit_webhooks', idColumn: 'id', column: 'secret_enc', field: 'secret' },
 ];
