@@ -210,6 +210,19 @@ for (const tier of storeTiers()) {
       expectProblem(await get('alice', '/api/v1/admin/audit/export'), 403, 'forbidden');
     });
 
+    it('refuses webhook subscriptions to private addresses by default (SSRF guard)', async () => {
+      const post = (url: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/audit/webhooks',
+          headers: { authorization: auth.adam ?? '' },
+          payload: { url },
+        });
+      expectProblem(await post('http://169.254.169.254/latest/meta-data/'), 400, 'bad_request');
+      expectProblem(await post('http://127.0.0.1:9/hook'), 400, 'bad_request');
+      expect((await post('https://hooks.example.com/latchkey')).statusCode).toBe(201);
+    });
+
     async function collect(who: string, first: string): Promise<AuditEventView[]> {
       const out: AuditEventView[] = [];
       let url = first;

@@ -102,7 +102,13 @@ describe('outgoing webhooks: signed deliveries from a durable outbox (SPEC §8)'
     server = await startServer(
       testConfig(data.dir, {
         audit: {
-          webhooks: { intervalMs: 20, backoffMs: 20, maxAttempts: 1000, timeoutMs: 2000 },
+          webhooks: {
+            intervalMs: 20,
+            backoffMs: 20,
+            maxAttempts: 1000,
+            timeoutMs: 2000,
+            allowPrivateTargets: true,
+          },
           sources: [{ id: 'app', type: 'webhook', secret: INGEST_SECRET, tenant: [{ fixed: 'demo' }] }],
         },
       }),

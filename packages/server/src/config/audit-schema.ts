@@ -181,9 +181,21 @@ export const auditSchema = z
           .min(1)
           .default(5000)
           .describe('First retry delay; doubled per attempt, max 1 h.'),
+        allowPrivateTargets: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Let tenant admins subscribe loopback, private and link-local addresses (off: SSRF guard).',
+          ),
       })
       .strict()
-      .default({ intervalMs: 1000, timeoutMs: 10_000, maxAttempts: 12, backoffMs: 5000 }),
+      .default({
+        intervalMs: 1000,
+        timeoutMs: 10_000,
+        maxAttempts: 12,
+        backoffMs: 5000,
+        allowPrivateTargets: false,
+      }),
     retention: z
       .object({
         intervalSeconds: z.number().min(1).default(3600).describe('How often expired blocks are purged.'),

@@ -6,6 +6,7 @@ import {
   listDeliveries,
   listWebhooks,
 } from '../../audit/webhooks/subscriptions.js';
+import { isPrivateTarget } from '../../audit/webhooks/check-target.js';
 import { requireTenantAdmin } from '../../auth/tenant-context.js';
 import { AppError } from '../../errors.js';
 import type { AppServices } from '../../services.js';
@@ -66,6 +67,15 @@ export const auditWebhookRoutes: FastifyPluginAsyncZod<{ services: AppServices }
     },
     async (request, reply) => {
       const m = requireTenantAdmin(request);
+      if (!services.config.audit.webhooks.allowPrivateTargets && isPrivateTarget(new URL(request.body.url))) {
+        throw new AppError(
+          'bad_request',
+          'webhook URLs may not point at loopback, private or link-local addresses',
+          {
+            fields: [{ path: 'body.url', message: 'private address' }],
+          },
+        );
+      }
       const created = await db.transaction((tx) =>
         createWebhook(tx, services.keyring, m.tenantId, request.body, actorOf(request)),
       );
