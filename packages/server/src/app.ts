@@ -25,6 +25,7 @@ import { ApiTokenService } from './api-tokens/service.js';
 import { ApiTokenVerifier } from './api-tokens/verifier.js';
 import { ChangeBus } from './notify/change-bus.js';
 import { adminTokenRoutes } from './routes/admin/api-tokens.js';
+import { serviceSettingsRoutes } from './routes/admin/service-settings.js';
 import { createTokenRoute } from './routes/api-tokens/create.js';
 import { readTokenRoutes } from './routes/api-tokens/read.js';
 import { revokeTokenRoute } from './routes/api-tokens/revoke.js';
@@ -234,6 +235,7 @@ export async function buildApp(
     await app.register(revokeTokenRoute, { services });
     await app.register(rotateTokenRoute, { services });
     await app.register(adminTokenRoutes, { services });
+    await app.register(serviceSettingsRoutes, { services });
     await app.register(adminUsersRoute, { services });
     await app.register(operatorTenantRoutes, { services });
     await app.register(operatorPartnerRoutes, { services });

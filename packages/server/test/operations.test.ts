@@ -122,7 +122,14 @@ describe('operating endpoints: health, readiness, metrics, API reference, logs',
       const ref = me?.responses['200']?.content?.['application/json']?.schema.$ref;
       expect(ref).toBe('#/components/schemas/Me');
       const schema = doc.components.schemas.Me;
-      expect(schema?.required).toEqual(['credential', 'user', 'tenant', 'memberships', 'operator', 'apiToken']);
+      expect(schema?.required).toEqual([
+        'credential',
+        'user',
+        'tenant',
+        'memberships',
+        'operator',
+        'apiToken',
+      ]);
       expect(Object.keys(schema?.properties?.user?.properties ?? {})).toEqual([
         'id',
         'issuer',

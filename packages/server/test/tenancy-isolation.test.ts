@@ -138,6 +138,19 @@ describe('isolation matrix: tenant administration and the operator API (SPEC §3
       body: { maxLifetimeDays: 365 },
       expect: admin(200),
     },
+    {
+      method: 'GET',
+      route: '/api/v1/admin/services/{id}/settings',
+      url: () => '/api/v1/admin/services/demo/settings',
+      expect: admin(200),
+    },
+    {
+      method: 'PUT',
+      route: '/api/v1/admin/services/{id}/settings',
+      url: () => '/api/v1/admin/services/demo/settings',
+      body: { refreshEnabled: true, beforeExpirySeconds: 300, maxConcurrency: 4 },
+      expect: admin(200),
+    },
     // Operator: tenants.
     {
       method: 'GET',
@@ -300,7 +313,7 @@ describe('isolation matrix: tenant administration and the operator API (SPEC §3
       paths: Record<string, Record<string, unknown>>;
     }>();
     const covered =
-      /^\/api\/v1\/(operator\/(tenants|partners)|admin\/(users|api-tokens|revocations|token-policy))(\/|$)/;
+      /^\/api\/v1\/(operator\/(tenants|partners)|admin\/(users|api-tokens|revocations|token-policy|services))(\/|$)/;
     const registered = Object.entries(doc.paths)
       .filter(([path]) => covered.test(path))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))

@@ -51,6 +51,15 @@ export async function ensureTenant(db: Executor, seed: TenantSeed, actor: AuditA
 export interface TenantSettings {
   /** Longest lifetime, in days, of a new API token in this tenant (null: the global 365). */
   tokenMaxLifetimeDays?: number | null;
+  /** Per-service refresh settings a tenant admin chose, by service id (absent: catalogue defaults). */
+  services?: Record<string, ServiceSettingsOverride>;
+}
+
+/** What a tenant admin may tune per service (SPEC §4.4). */
+export interface ServiceSettingsOverride {
+  refreshEnabled: boolean;
+  beforeExpirySeconds: number;
+  maxConcurrency: number;
 }
 
 export async function findTenantSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
@@ -59,7 +68,7 @@ export async function findTenantSettings(db: Executor, tenantId: string): Promis
     .from(tenants)
     .where(eq(tenants.id, tenantId))
     .limit(1);
-  return (rows[0]?.settings ?? {});
+  return rows[0]?.settings ?? {};
 }
 
 export async function updateTenantSettings(
