@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { latchkeySignature } from '../crypto/latchkey-signature.js';
 import type { ProvisioningStepConfig } from '../config/service-schema.js';
 import type { ProvisionedTenant } from './state.js';
 import { fillTenant, networkFailure, STEP_TIMEOUT_MS, type StepOutcome } from './step-outcome.js';
@@ -6,16 +6,6 @@ import { fillTenant, networkFailure, STEP_TIMEOUT_MS, type StepOutcome } from '.
 type HttpStep = Extract<ProvisioningStepConfig, { type: 'http' }>;
 
 export const SIGNATURE_HEADER = 'latchkey-signature';
-
-/**
- * `Latchkey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, the scheme of the
- * outgoing audit webhooks (SPEC §8): the timestamp lets the receiver refuse replays.
- */
-export function signBody(secret: string, body: string, at: Date): string {
-  const t = Math.floor(at.getTime() / 1000);
-  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-  return `t=${t},v1=${v1}`;
-}
 
 function fillStrings(value: unknown, slug: string): unknown {
   if (typeof value === 'string') return fillTenant(value, slug);
@@ -57,7 +47,7 @@ export async function runHttpStep(
     'content-type': 'application/json',
     'idempotency-key': `${tenant.id}:${serviceId}:${step.id}`,
   };
-  if (step.secret !== undefined) headers[SIGNATURE_HEADER] = signBody(step.secret, body, now());
+  if (step.secret !== undefined) headers[SIGNATURE_HEADER] = latchkeySignature(step.secret, body, now());
   try {
     const res = await fetch(fillTenant(step.url, tenant.slug), {
       method: step.method,
