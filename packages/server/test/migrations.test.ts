@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../src/store/migrate.js';
 import { tempDataDir } from './helpers/config.js';
+import { listening, startReplica, stopReplica, type ReplicaProcess } from './helpers/replica-process.js';
 import { createTempDatabase, postgresUrl, warnPostgresTierSkipped } from './helpers/postgres.js';
 
 warnPostgresTierSkipped();
@@ -13,7 +14,6 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 // makes `@latchkey/server` resolve to packages/server/src, so no build is needed.
 const cli = ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts'];
 const committedMigrations = loadMigrations().length;
-const consoleLine = /^ {2}Latchkey console: (http:\/\/127\.0\.0\.1:\d+)\/$/m;
 
 function cliEnv(databaseUrl: string, dataDir: string): NodeJS.ProcessEnv {
   return {
@@ -27,67 +27,6 @@ function cliEnv(databaseUrl: string, dataDir: string): NodeJS.ProcessEnv {
 }
 
 /** A `latchkey serve` process and everything it wrote, for the failure message. */
-interface Replica {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  cleanup: () => void;
-}
-
-function startReplica(databaseUrl: string): Replica {
-  const data = tempDataDir();
-  const child = spawn(process.execPath, [...cli, 'serve'], {
-    cwd: repoRoot,
-    env: cliEnv(databaseUrl, data.dir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const collect = (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((done) => {
-    child.once('exit', (code) => {
-      done(code);
-    });
-  });
-  return { child, output: () => out, exited, cleanup: data.cleanup };
-}
-
-/** Resolves with the console URL the replica prints once it listens; rejects if it dies first. */
-async function listening(replica: Replica, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const url = consoleLine.exec(replica.output())?.[1];
-    if (url !== undefined) return url;
-    if (replica.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`replica did not start (exit ${replica.child.exitCode}):\n${replica.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-async function stop(replica: Replica, graceMs = 5_000): Promise<void> {
-  if (replica.child.exitCode === null && replica.child.signalCode === null) {
-    replica.child.kill('SIGTERM');
-    const timedOut = await Promise.race([
-      replica.exited.then(() => false),
-      new Promise<boolean>((r) => {
-        setTimeout(() => {
-          r(true);
-        }, graceMs);
-      }),
-    ]);
-    if (timedOut) {
-      replica.child.kill('SIGKILL');
-      await replica.exited;
-    }
-  }
-  replica.cleanup();
-}
-
 /** Runs the CLI to completion. */
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
   return new Promise((done, fail) => {
@@ -115,7 +54,7 @@ async function query<R>(url: string, text: string): Promise<R[]> {
 
 describe.skipIf(postgresUrl === undefined)('two replicas start together on one PostgreSQL', () => {
   let db: { url: string; drop: () => Promise<void> };
-  let replicas: Replica[] = [];
+  let replicas: ReplicaProcess[] = [];
   let urls: string[] = [];
 
   beforeAll(async () => {
@@ -126,7 +65,7 @@ describe.skipIf(postgresUrl === undefined)('two replicas start together on one P
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => stop(r)));
+    await Promise.all(replicas.map((r) => stopReplica(r)));
     await db.drop();
   }, 30_000);
 
