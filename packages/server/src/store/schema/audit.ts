@@ -83,6 +83,9 @@ export const auditWebhooks = pgTable(
       .default(sql`'{}'::text[]`),
     /** Signing secret, encrypted with the keyring (bound to this row). */
     secretEnc: text('secret_enc').notNull(),
+    /** The secret before the last rotation, still signing deliveries until it expires. */
+    previousSecretEnc: text('previous_secret_enc'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
     active: boolean('active').notNull().default(true),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

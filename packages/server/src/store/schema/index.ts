@@ -16,11 +16,13 @@ import {
   auditWebhookDeliveries,
   auditWebhooks,
 } from './audit.js';
+import { notices } from './notices.js';
 
 export * from './foundation.js';
 export * from './connections.js';
 export * from './api-tokens.js';
 export * from './audit.js';
+export * from './notices.js';
 
 export const schema = {
   partners,
@@ -42,5 +44,6 @@ export const schema = {
   auditWebhookDeliveries,
   auditWebhookAttempts,
   auditRetention,
+  notices,
 };
 export type Schema = typeof schema;
