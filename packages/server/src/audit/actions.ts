@@ -37,6 +37,8 @@ export const auditActions = [
   'tenant.settings_changed',
   'audit_webhook.created',
   'audit_webhook.deleted',
+  'audit_webhook.secret_rotated',
+  'audit_webhook.tested',
   'audit_retention.changed',
   'audit.purged',
 ] as const;

@@ -22,4 +22,10 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   },
   { table: 'client_registrations', idColumn: 'id', column: 'registration_enc', field: 'registration' },
   { table: 'audit_webhooks', idColumn: 'id', column: 'secret_enc', field: 'secret' },
+  {
+    table: 'audit_webhooks',
+    idColumn: 'id',
+    column: 'previous_secret_enc',
+    field: 'previous_secret',
+  },
 ];

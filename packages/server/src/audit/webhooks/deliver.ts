@@ -3,8 +3,8 @@ import type { Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../store/db.js';
 import { rawRows } from '../../store/raw-rows.js';
 import { toEventView, viewColumns, type AuditEventRow } from '../query/event-view.js';
-import { signDelivery } from './sign.js';
-import { webhookSecret } from './subscriptions.js';
+import { postSigned } from './post-signed.js';
+import { webhookSecrets } from './subscriptions.js';
 
 export interface DeliverySettings {
   timeoutMs: number;
@@ -20,6 +20,8 @@ interface Claimed extends AuditEventRow {
   webhook_id: string;
   url: string;
   secret_enc: string;
+  previous_secret_enc: string | null;
+  previous_secret_expires_at: Date | string | null;
 }
 
 /**
@@ -45,7 +47,8 @@ export async function deliverDue(db: Db, keyring: Keyring, settings: DeliverySet
     );
     return rawRows<Claimed>(
       tx,
-      sql`select d.id as delivery_id, d.attempts, w.id as webhook_id, w.url, w.secret_enc, ${viewColumns}
+      sql`select d.id as delivery_id, d.attempts, w.id as webhook_id, w.url, w.secret_enc,
+            w.previous_secret_enc, w.previous_secret_expires_at, ${viewColumns}
           from audit_webhook_deliveries d
           join audit_webhooks w on w.id = d.webhook_id
           join audit_events e on e.id = d.event_id
@@ -59,32 +62,20 @@ export async function deliverDue(db: Db, keyring: Keyring, settings: DeliverySet
 async function deliverOne(db: Db, keyring: Keyring, settings: DeliverySettings, c: Claimed): Promise<void> {
   const event = toEventView(c);
   const body = JSON.stringify({ id: c.delivery_id, type: event.action, event });
-  let status: number | null = null;
-  let error: string | null = null;
-  try {
-    const res = await fetch(c.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Latchkey-Webhooks',
-        'latchkey-delivery': c.delivery_id,
-        'latchkey-event': event.action,
-        'latchkey-signature': signDelivery(
-          webhookSecret(keyring, { id: c.webhook_id, secretEnc: c.secret_enc }),
-          body,
-        ),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    status = res.status;
-    await res.body?.cancel();
-    if (status < 200 || status >= 300) error = `HTTP ${status}`;
-  } catch (err) {
-    // The cause's name only: an upstream's message can carry anything.
-    error = err instanceof Error ? `request failed (${err.name})` : 'request failed';
-  }
+  const { statusCode: status, error } = await postSigned({
+    url: c.url,
+    body,
+    secrets: webhookSecrets(keyring, {
+      id: c.webhook_id,
+      secretEnc: c.secret_enc,
+      previousSecretEnc: c.previous_secret_enc,
+      previousSecretExpiresAt:
+        c.previous_secret_expires_at === null ? null : new Date(c.previous_secret_expires_at),
+    }),
+    deliveryId: c.delivery_id,
+    eventType: event.action,
+    timeoutMs: settings.timeoutMs,
+  });
   const attempts = c.attempts + 1;
   const delivered = error === null;
   const failed = !delivered && attempts >= settings.maxAttempts;

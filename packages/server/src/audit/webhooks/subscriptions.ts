@@ -10,13 +10,32 @@ export interface WebhookView {
   url: string;
   actions: string[];
   active: boolean;
+  /** Until when deliveries are also signed with the secret before the last rotation. */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
 }
 
 const secretContext = (id: string) => ({ table: 'audit_webhooks', rowId: id, field: 'secret' });
+const previousSecretContext = (id: string) => ({
+  table: 'audit_webhooks',
+  rowId: id,
+  field: 'previous_secret',
+});
 
-function view(r: typeof auditWebhooks.$inferSelect): WebhookView {
-  return { id: r.id, url: r.url, actions: r.actions, active: r.active, createdAt: r.createdAt.toISOString() };
+function view(r: typeof auditWebhooks.$inferSelect, now: Date = new Date()): WebhookView {
+  const overlap = r.previousSecretExpiresAt;
+  return {
+    id: r.id,
+    url: r.url,
+    actions: r.actions,
+    active: r.active,
+    previousSecretExpiresAt: overlap !== null && overlap > now ? overlap.toISOString() : null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+function newSecret(): string {
+  return `whsec_${randomSecret(32)}`;
 }
 
 function newWebhookId(): string {
@@ -34,7 +53,7 @@ export async function createWebhook(
   actor: AuditActor,
 ): Promise<{ webhook: WebhookView; secret: string }> {
   const id = newWebhookId();
-  const secret = `whsec_${randomSecret(32)}`;
+  const secret = newSecret();
   const [row] = await tx
     .insert(auditWebhooks)
     .values({
@@ -62,7 +81,7 @@ export async function listWebhooks(db: Executor, tenantId: string): Promise<Webh
     .from(auditWebhooks)
     .where(eq(auditWebhooks.tenantId, tenantId))
     .orderBy(desc(auditWebhooks.createdAt));
-  return rows.map(view);
+  return rows.map((r) => view(r));
 }
 
 /** Deletes a subscription of this tenant (another tenant's id finds nothing) and its pending outbox. */
@@ -138,6 +157,94 @@ export async function listDeliveries(
       .filter((a) => a.deliveryId === r.id)
       .map((a) => ({ at: a.attemptedAt.toISOString(), statusCode: a.statusCode, error: a.error })),
   }));
+}
+
+/** The most a rotation's overlap window may last: a week is enough to redeploy any receiver. */
+export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Gives a subscription a new signing secret (returned once). The old one keeps signing deliveries
+ * alongside the new one for `overlapSeconds`, so receivers can switch without losing a delivery;
+ * 0 drops it at once (the way to act on a leaked secret). A second rotation within the window
+ * replaces the kept secret: only the two newest ever sign.
+ */
+export async function rotateWebhookSecret(
+  tx: Executor,
+  keyring: Keyring,
+  tenantId: string,
+  id: string,
+  overlapSeconds: number,
+  actor: AuditActor,
+): Promise<{ webhook: WebhookView; secret: string } | null> {
+  const [current] = await tx
+    .select()
+    .from(auditWebhooks)
+    .where(and(eq(auditWebhooks.tenantId, tenantId), eq(auditWebhooks.id, id)))
+    .for('update');
+  if (current === undefined) return null;
+  const secret = newSecret();
+  const keepOld = overlapSeconds > 0;
+  const expiresAt = keepOld ? new Date(Date.now() + overlapSeconds * 1000) : null;
+  const [row] = await tx
+    .update(auditWebhooks)
+    .set({
+      secretEnc: keyring.encrypt(secret, secretContext(id)),
+      previousSecretEnc: keepOld
+        ? keyring.encrypt(webhookSecret(keyring, current), previousSecretContext(id))
+        : null,
+      previousSecretExpiresAt: expiresAt,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(auditWebhooks.tenantId, tenantId), eq(auditWebhooks.id, id)))
+    .returning();
+  if (row === undefined) throw new Error('update returned nothing');
+  await recordAudit(tx, {
+    action: 'audit_webhook.secret_rotated',
+    tenantId,
+    actor,
+    target: { type: 'audit_webhook', id, label: row.url },
+    metadata: { overlapSeconds, previousSecretExpiresAt: expiresAt?.toISOString() ?? null },
+  });
+  return { webhook: view(row), secret };
+}
+
+/** A subscription of this tenant with the secrets that sign its deliveries now, or null. */
+export async function findWebhookForSending(
+  db: Executor,
+  keyring: Keyring,
+  tenantId: string,
+  id: string,
+): Promise<{ webhook: WebhookView; secrets: string[] } | null> {
+  const [row] = await db
+    .select()
+    .from(auditWebhooks)
+    .where(and(eq(auditWebhooks.tenantId, tenantId), eq(auditWebhooks.id, id)));
+  if (row === undefined) return null;
+  return { webhook: view(row), secrets: webhookSecrets(keyring, row) };
+}
+
+/**
+ * The secrets that sign a delivery now: the current one, then the previous one while its overlap
+ * window lasts.
+ */
+export function webhookSecrets(
+  keyring: Keyring,
+  row: {
+    id: string;
+    secretEnc: string;
+    previousSecretEnc: string | null;
+    previousSecretExpiresAt: Date | null;
+  },
+  now: Date = new Date(),
+): string[] {
+  const secrets = [webhookSecret(keyring, row)];
+  if (
+    row.previousSecretEnc !== null &&
+    row.previousSecretExpiresAt !== null &&
+    row.previousSecretExpiresAt > now
+  )
+    secrets.push(keyring.decryptString(row.previousSecretEnc, previousSecretContext(row.id)));
+  return secrets;
 }
 
 /** The decrypted signing secret of a subscription. */
