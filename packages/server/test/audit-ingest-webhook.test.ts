@@ -133,6 +133,22 @@ for (const tier of storeTiers()) {
       expect(await count('stalwart')).toBe(before);
     });
 
+    it('counts ingested events by outcome and measures the ingest lag in /metrics (SPEC §11)', async () => {
+      const metrics = (await app.inject({ url: '/metrics' })).body;
+      const value = (line: string) => {
+        const found = metrics.split('\n').find((l) => l.startsWith(`${line} `));
+        return Number(found?.split(' ').at(-1));
+      };
+      // The first delivery and its replay: 2 stored, then 2 duplicates; 1 filtered each time.
+      expect(value('latchkey_audit_ingested_events_total{source="stalwart",outcome="stored"}')).toBe(2);
+      expect(value('latchkey_audit_ingested_events_total{source="stalwart",outcome="duplicates"}')).toBe(2);
+      expect(value('latchkey_audit_ingested_events_total{source="stalwart",outcome="filtered"}')).toBe(2);
+      // Lag is observed for stored events only; these happened months before they arrived.
+      expect(value('latchkey_audit_ingest_lag_seconds_count{source="stalwart"}')).toBe(2);
+      expect(value('latchkey_audit_ingest_lag_seconds_bucket{le="86400",source="stalwart"}')).toBe(0);
+      expect(value('latchkey_audit_ingest_lag_seconds_sum{source="stalwart"}')).toBeGreaterThan(2 * 86400);
+    });
+
     it('refuses a missing, wrong, wrongly encoded or body-mismatched signature with 401, storing nothing', async () => {
       const body = JSON.stringify({ events: [{ id: 'st-bad', type: 'auth.success' }] });
       const cases: Record<string, string>[] = [

@@ -7,6 +7,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   authFailures: Counter<'reason'>;
   tokenCacheLookups: Counter<'outcome'>;
+  auditIngested: Counter<'source' | 'outcome'>;
+  auditIngestLag: Histogram<'source'>;
 }
 
 export function createMetrics(): Metrics {
@@ -25,6 +27,19 @@ export function createMetrics(): Metrics {
       name: 'latchkey_token_cache_lookups_total',
       help: 'API-token verifications answered from the in-process cache (hit) or the store (miss)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    auditIngested: new Counter({
+      name: 'latchkey_audit_ingested_events_total',
+      help: 'Ingested audit events by source and outcome (stored, duplicates, filtered, invalid)',
+      labelNames: ['source', 'outcome'],
+      registers: [registry],
+    }),
+    auditIngestLag: new Histogram({
+      name: 'latchkey_audit_ingest_lag_seconds',
+      help: 'Time from an ingested event happening (its own timestamp) to it being stored',
+      labelNames: ['source'],
+      buckets: [0.1, 0.5, 1, 2.5, 5, 15, 30, 60, 300, 900, 3600, 21600, 86400],
       registers: [registry],
     }),
     authFailures: new Counter({

@@ -1,5 +1,6 @@
 import { sealPending } from '../audit/chain/seal.js';
 import { tailStep } from '../audit/ingest/file-tail.js';
+import { metricsIngestObserver } from '../audit/ingest/observer.js';
 import { pollOnce } from '../audit/ingest/poll-source.js';
 import { purgeExpired } from '../audit/retention/purge.js';
 import { deliverDue } from '../audit/webhooks/deliver.js';
@@ -10,6 +11,7 @@ import { intervalWorker, type Logger, type Worker } from './worker.js';
 export function auditWorkers(services: AppServices, log: Logger): Worker[] {
   const { sealer, sources, webhooks, retention } = services.config.audit;
   const db = services.store.db;
+  const observer = metricsIngestObserver(services.metrics);
   const ingest: Worker[] = sources.flatMap((source): Worker[] => {
     if (source.type === 'file') {
       return [
@@ -17,7 +19,7 @@ export function auditWorkers(services: AppServices, log: Logger): Worker[] {
           name: `audit-file:${source.id}`,
           intervalMs: source.intervalMs,
           log,
-          run: async () => (await tailStep(db, source, log)).more,
+          run: async () => (await tailStep(db, source, log, observer)).more,
         }),
       ];
     }
@@ -28,7 +30,7 @@ export function auditWorkers(services: AppServices, log: Logger): Worker[] {
           intervalMs: source.intervalSeconds * 1000,
           log,
           run: async () => {
-            await pollOnce(db, source);
+            await pollOnce(db, source, observer);
             return false;
           },
         }),

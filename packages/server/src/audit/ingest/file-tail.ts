@@ -4,6 +4,7 @@ import type { FileSourceConfig } from '../../config/audit-schema.js';
 import type { Db } from '../../store/db.js';
 import type { Logger } from '../../workers/worker.js';
 import { readCursor, writeCursor } from './cursors.js';
+import type { IngestObserver } from './observer.js';
 import { storeIngested, type RawIngest } from './store-ingested.js';
 
 /** Where a tail stands: the file (by inode) and the byte after the last complete line stored. */
@@ -37,7 +38,12 @@ export interface TailStep {
  * (read again from 0); a new inode means rotation: the rest of the renamed old file (found by its
  * inode beside the path, `audit.log.1`) is read first, then the new file from 0.
  */
-export async function tailStep(db: Db, source: FileSourceConfig, log: Logger): Promise<TailStep> {
+export async function tailStep(
+  db: Db,
+  source: FileSourceConfig,
+  log: Logger,
+  observer?: IngestObserver,
+): Promise<TailStep> {
   const cursorId = `file:${source.id}`;
   const cursor = await readCursor<FileCursor>(db, cursorId);
   let current;
@@ -137,7 +143,7 @@ export async function tailStep(db: Db, source: FileSourceConfig, log: Logger): P
   }
   const next = offset + end + 1;
   const counts = await db.transaction(async (tx) => {
-    const c = await storeIngested(tx, source, batch);
+    const c = await storeIngested(tx, source, batch, observer);
     await writeCursor(tx, cursorId, position(next, skipped));
     return c;
   });

@@ -1,6 +1,7 @@
 import type { PollSourceConfig } from '../../config/audit-schema.js';
 import type { Db } from '../../store/db.js';
 import { readCursor, writeCursor } from './cursors.js';
+import type { IngestObserver } from './observer.js';
 import { storeIngested, type IngestCounts } from './store-ingested.js';
 
 /** Raised for a failed poll; `retryable` says whether the next poll may succeed unchanged. */
@@ -40,7 +41,11 @@ async function getJson(source: PollSourceConfig, url: URL): Promise<unknown> {
  * until the last id seen appears, then store the new events oldest first and move the cursor to
  * the newest id, in one transaction.
  */
-export async function pollAuthentik(db: Db, source: PollSourceConfig): Promise<IngestCounts> {
+export async function pollAuthentik(
+  db: Db,
+  source: PollSourceConfig,
+  observer?: IngestObserver,
+): Promise<IngestCounts> {
   const cursorId = `poll:${source.id}`;
   const cursor = await readCursor<{ lastId?: string }>(db, cursorId);
   const fresh: Record<string, unknown>[] = [];
@@ -68,6 +73,7 @@ export async function pollAuthentik(db: Db, source: PollSourceConfig): Promise<I
       tx,
       source,
       fresh.reverse().map((value) => ({ value })),
+      observer,
     );
     if (newest !== undefined) await writeCursor(tx, cursorId, { lastId: String(newest.pk) });
     return counts;
@@ -83,6 +89,7 @@ export async function pollKeycloak(
   db: Db,
   source: PollSourceConfig,
   now: Date = new Date(),
+  observer?: IngestObserver,
 ): Promise<IngestCounts> {
   const cursorId = `poll:${source.id}`;
   const cursor = await readCursor<{ since?: number }>(db, cursorId);
@@ -106,6 +113,7 @@ export async function pollKeycloak(
       tx,
       source,
       events.map((value) => ({ value })),
+      observer,
     );
     // Never ahead of the clock: an upstream clock in the future must not hide the next window.
     await writeCursor(tx, cursorId, { since: Math.min(newest, now.getTime()) });
@@ -113,6 +121,8 @@ export async function pollKeycloak(
   });
 }
 
-export function pollOnce(db: Db, source: PollSourceConfig): Promise<IngestCounts> {
-  return source.style === 'authentik' ? pollAuthentik(db, source) : pollKeycloak(db, source);
+export function pollOnce(db: Db, source: PollSourceConfig, observer?: IngestObserver): Promise<IngestCounts> {
+  return source.style === 'authentik'
+    ? pollAuthentik(db, source, observer)
+    : pollKeycloak(db, source, new Date(), observer);
 }

@@ -5,6 +5,7 @@ import { auditEvents } from '../../store/schema/index.js';
 import { enqueueDeliveries } from '../webhooks/enqueue.js';
 import { TenantInference } from './infer-tenant.js';
 import { mapEvent } from './map-event.js';
+import type { IngestObserver } from './observer.js';
 
 const INSERT_CHUNK = 1000;
 
@@ -35,12 +36,14 @@ export async function storeIngested(
   tx: Executor,
   source: AuditSourceConfig,
   batch: readonly RawIngest[],
+  observer?: IngestObserver,
 ): Promise<IngestCounts> {
   const counts: IngestCounts = { received: batch.length, stored: 0, duplicates: 0, filtered: 0, invalid: 0 };
   const tenants = new TenantInference(tx);
   const receivedAt = new Date();
   const rows: (typeof auditEvents.$inferInsert)[] = [];
   const seen = new Set<string>();
+  const occurredAt = new Map<string, Date>();
   for (const item of batch) {
     const mapped = mapEvent(
       source,
@@ -59,8 +62,10 @@ export async function storeIngested(
       continue;
     }
     seen.add(e.externalId);
+    const id = newId('evt');
+    occurredAt.set(id, e.occurredAt);
     rows.push({
-      id: newId('evt'),
+      id,
       tenantId: await tenants.infer(source.tenant, e),
       source: e.source,
       externalId: e.externalId,
@@ -79,6 +84,7 @@ export async function storeIngested(
       metadata: { raw: e.raw },
     });
   }
+  const storedIds = new Set<string>();
   // PostgreSQL takes at most 65 535 parameters a statement: 17 columns × 1 000 rows stays below.
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
@@ -88,11 +94,18 @@ export async function storeIngested(
       .onConflictDoNothing({ target: [auditEvents.source, auditEvents.externalId] })
       .returning({ id: auditEvents.id });
     counts.stored += inserted.length;
+    for (const r of inserted) storedIds.add(r.id);
     counts.duplicates += chunk.length - inserted.length;
     await enqueueDeliveries(
       tx,
       inserted.map((r) => r.id),
     );
+  }
+  if (observer !== undefined) {
+    const lags = [...storedIds].map(
+      (id) => (receivedAt.getTime() - (occurredAt.get(id)?.getTime() ?? receivedAt.getTime())) / 1000,
+    );
+    observer.batch(source.id, counts, lags);
   }
   return counts;
 }

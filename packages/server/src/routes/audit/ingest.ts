@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pick } from '../../audit/ingest/map-event.js';
 import { eventsPathFor } from '../../audit/ingest/presets.js';
+import { metricsIngestObserver } from '../../audit/ingest/observer.js';
 import { storeIngested } from '../../audit/ingest/store-ingested.js';
 import { verifySignature } from '../../audit/ingest/verify-signature.js';
 import type { WebhookSourceConfig } from '../../config/audit-schema.js';
@@ -26,6 +27,7 @@ const ingestResponse = z
 export const ingestRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (app, { services }) => {
   const sources = new Map<string, WebhookSourceConfig>();
   for (const s of services.config.audit.sources) if (s.type === 'webhook') sources.set(s.id, s);
+  const observer = metricsIngestObserver(services.metrics);
   const largest = Math.max(1024, ...[...sources.values()].map((s) => s.maxBodyBytes));
 
   // This plugin's scope only: every content type arrives as the raw bytes that were signed.
@@ -72,6 +74,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = as
           tx,
           source,
           items.map((value) => ({ value })),
+          observer,
         ),
       );
       return reply.code(202).send(counts);
