@@ -39,6 +39,8 @@ export const auditActions = [
   'audit_webhook.deleted',
   'audit_webhook.secret_rotated',
   'audit_webhook.tested',
+  'notice.api_token_expiring',
+  'notice.connection_needs_consent',
   'audit_retention.changed',
   'audit.purged',
 ] as const;

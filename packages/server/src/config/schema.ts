@@ -1,3 +1,4 @@
+import { noticesSchema } from './notices-schema.js';
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
 import { serviceSchema } from './service-schema.js';
@@ -210,6 +211,9 @@ export const configSchema = z
       .strict()
       .default({ clients: [] }),
     audit: auditSchema.prefault({}).describe('Audit: sealing, ingest sources, outgoing webhooks, retention.'),
+    notices: noticesSchema
+      .prefault({})
+      .describe('Notices to owners: tokens about to expire, connections needing consent (SPEC §5).'),
   })
   .strict();
 
