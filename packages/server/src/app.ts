@@ -34,6 +34,8 @@ import { introspectRoute } from './routes/oauth/introspect.js';
 import { revokeRoute } from './routes/oauth/revoke.js';
 import { authRoutes } from './routes/auth.js';
 import { ConnectionManager } from './connections/manage.js';
+import { RefreshEngine } from './refresh/engine.js';
+import { OnDemandTokens } from './refresh/on-demand.js';
 import { ConsentFlow } from './connections/consent.js';
 import { ConnectorRegistry } from './connectors/registry.js';
 import { catalogueWithDemo, demoIdpClient, demoIdpResources } from './demo/catalogue.js';
@@ -136,11 +138,14 @@ export async function buildApp(
       bus,
       catalogue.map((s) => s.id),
     );
+    const refreshEngine = new RefreshEngine({ store, keyring, connectors, bus, metrics });
     const services: AppServices = {
       config,
       connectors,
       consent: new ConsentFlow({ db: store.db, keyring, connectors, publicUrl }),
-      connections: new ConnectionManager({ db: store.db, keyring, connectors }),
+      connections: new ConnectionManager({ db: store.db, keyring, connectors, engine: refreshEngine, bus }),
+      freshTokens: new OnDemandTokens({ db: store.db, keyring, connectors, bus, engine: refreshEngine, metrics }),
+      refreshEngine,
       store,
       keyring,
       identity,

@@ -14,6 +14,8 @@ import type { ConnectorRegistry } from './connectors/registry.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { DevIdpKey } from './dev-idp/keys.js';
 import type { Metrics } from './http/metrics.js';
+import type { RefreshEngine } from './refresh/engine.js';
+import type { FreshTokenSource } from './refresh/fresh-token.js';
 import type { Store } from './store/db.js';
 import type { PartnerService } from './tenants/partner-service.js';
 import type { TenantService } from './tenants/tenant-service.js';
@@ -33,6 +35,10 @@ export interface AppServices {
   connectors: ConnectorRegistry;
   consent: ConsentFlow;
   connections: ConnectionManager;
+  /** Usable downstream tokens, refreshed first when needed (SPEC §4.4): the proxy's source. */
+  freshTokens: FreshTokenSource;
+  /** The one way a connection gets refreshed (on demand, background, manual). */
+  refreshEngine: RefreshEngine;
   /** Cross-replica cache invalidation (LISTEN/NOTIFY). */
   bus: ChangeBus;
   apiTokens: ApiTokenService;

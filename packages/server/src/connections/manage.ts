@@ -1,22 +1,21 @@
 import type { AuditActor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
-import type { ClientRegistration, ConnectorTokens, RevocationOutcome } from '../connectors/connector.js';
-import { ConnectorError } from '../connectors/connector.js';
+import type { ClientRegistration, RevocationOutcome } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { AppError } from '../errors.js';
+import { publishChange, type ChangeBus } from '../notify/change-bus.js';
 import {
   deleteClientRegistration,
   deleteConnection,
   findClientRegistration,
   findConnection,
   listConnections,
-  updateConnectionIfVersion,
   type ConnectionRow,
 } from '../store/connections.js';
 import type { Db } from '../store/db.js';
-import { nextRefreshAt } from './schedule.js';
-import { openRegistration, openToken, sealToken } from './secrets.js';
+import { coolingError, type RefreshEngine } from '../refresh/engine.js';
+import { openRegistration, openToken } from './secrets.js';
 import { toConnectionView, type ConnectionView } from './view.js';
 
 /** Whose connections: a user in a tenant. Every read is scoped by both. */
@@ -33,17 +32,21 @@ export class ConnectionManager {
   readonly #db: Db;
   readonly #keyring: Keyring;
   readonly #connectors: ConnectorRegistry;
-  /**
-   * Refreshes in flight in this process, by connection id: concurrent callers share one (SPEC
-   * §4.4), because a second use of a rotated refresh token makes a provider revoke the whole
-   * grant (RFC 9700 §4.14.2). Across replicas the refresh engine adds an advisory lock.
-   */
-  readonly #inFlight = new Map<string, Promise<ConnectionView>>();
+  readonly #engine: RefreshEngine;
+  readonly #bus: ChangeBus;
 
-  constructor(deps: { db: Db; keyring: Keyring; connectors: ConnectorRegistry }) {
+  constructor(deps: {
+    db: Db;
+    keyring: Keyring;
+    connectors: ConnectorRegistry;
+    engine: RefreshEngine;
+    bus: ChangeBus;
+  }) {
     this.#db = deps.db;
     this.#keyring = deps.keyring;
     this.#connectors = deps.connectors;
+    this.#engine = deps.engine;
+    this.#bus = deps.bus;
   }
 
   view(row: ConnectionRow): ConnectionView {
@@ -73,103 +76,19 @@ export class ConnectionManager {
   }
 
   /**
-   * Refreshes now. A rotated refresh token is stored in the same transaction as the audit event;
-   * the write is a compare-and-swap on the version read, so a concurrent writer is never
-   * overwritten. Permanent failures (`invalid_grant`…) mark the connection `needs_consent`.
+   * Refreshes now (`POST /connections/{id}/refresh`) through the refresh engine, which shares one
+   * refresh among concurrent callers in every replica and commits it with a compare-and-swap.
+   * A caller that finds the row changed since it read it takes that result instead.
    */
   async refresh(owner: ConnectionOwner, id: string, actor: AuditActor): Promise<ConnectionView> {
     const row = await this.#load(owner, id);
-    const running = this.#inFlight.get(row.id);
-    if (running !== undefined) return running;
-    const refreshing = this.#refresh(owner, row, actor).finally(() => this.#inFlight.delete(row.id));
-    this.#inFlight.set(row.id, refreshing);
-    return refreshing;
-  }
-
-  async #refresh(owner: ConnectionOwner, row: ConnectionRow, actor: AuditActor): Promise<ConnectionView> {
-    const id = row.id;
-    const connector = this.#connectors.get(row.serviceId);
-    if (connector === undefined)
-      throw new AppError('unknown_service', `service "${row.serviceId}" left the catalogue`);
-    if (row.refreshTokenEnc === null || row.status === 'needs_consent' || row.status === 'revoked') {
-      throw new AppError(
-        'connection_needs_consent',
-        'this connection cannot be refreshed: connect the service again',
-      );
-    }
-    const refreshToken = openToken(this.#keyring, row.id, 'refresh_token', row.refreshTokenEnc);
-    const target = { type: 'connection', id: row.id, label: connector.service.name };
-
-    let tokens: ConnectorTokens;
-    try {
-      tokens = await connector.refresh({
-        refreshToken,
-        registration: await this.#registration(owner, row),
-        metadata: row.metadata,
-      });
-    } catch (err) {
-      if (!(err instanceof ConnectorError)) throw err;
-      await this.#db.transaction(async (tx) => {
-        await updateConnectionIfVersion(tx, owner.tenantId, row.id, row.version, {
-          ...(err.retryable ? {} : { status: 'needs_consent', nextRefreshAt: null }),
-          failureCount: row.failureCount + 1,
-          lastError: err.failure,
-        });
-        await recordAudit(tx, {
-          action: 'connection.refresh_failed',
-          tenantId: owner.tenantId,
-          actor,
-          target,
-          outcome: 'failure',
-          metadata: {
-            failure: err.failure,
-            retryable: err.retryable,
-            providerCode: err.providerCode ?? null,
-          },
-        });
-      });
-      if (err.retryable) throw new AppError('provider_unavailable', err.message, { cause: err });
-      throw new AppError(
-        'connection_needs_consent',
-        'the provider refused the refresh: connect the service again',
-        {
-          cause: err,
-        },
-      );
-    }
-
-    const updated = await this.#db.transaction(async (tx) => {
-      const hasRefresh = tokens.refreshToken !== undefined || row.refreshTokenEnc !== null;
-      const next = await updateConnectionIfVersion(tx, owner.tenantId, row.id, row.version, {
-        status: 'active',
-        accessTokenEnc: sealToken(this.#keyring, row.id, 'access_token', tokens.accessToken),
-        // RFC 6749 §6: a new refresh token replaces the old one, which is never used again.
-        ...(tokens.refreshToken !== undefined && {
-          refreshTokenEnc: sealToken(this.#keyring, row.id, 'refresh_token', tokens.refreshToken),
-        }),
-        tokenType: tokens.tokenType,
-        scopes: [...tokens.scopes],
-        expiresAt: tokens.expiresAt ?? null,
-        nextRefreshAt: nextRefreshAt(connector.service, tokens.expiresAt, hasRefresh),
-        failureCount: 0,
-        lastError: null,
-        lastRefreshedAt: new Date(),
-      });
-      if (next === undefined) return undefined;
-      await recordAudit(tx, {
-        action: 'connection.refreshed',
-        tenantId: owner.tenantId,
-        actor,
-        target,
-        metadata: {
-          rotated: tokens.refreshToken !== undefined,
-          expiresAt: tokens.expiresAt?.toISOString() ?? null,
-        },
-      });
-      return next;
+    const outcome = await this.#engine.refresh(owner.tenantId, row.id, {
+      trigger: 'manual',
+      actor,
+      needed: (current) => current.version === row.version,
     });
-    // Someone else wrote first: theirs is the current state.
-    return this.view(updated ?? (await this.#load(owner, id)));
+    if (outcome.kind === 'cooling') throw coolingError(outcome.until, new Date());
+    return this.view(outcome.row);
   }
 
   /** Best-effort revocation at the provider, then local removal; one audit event says both. */
@@ -198,6 +117,8 @@ export class ConnectionManager {
     await this.#db.transaction(async (tx) => {
       const deleted = await deleteConnection(tx, owner.tenantId, owner.userId, row.id);
       if (!deleted) throw new AppError('not_found', 'no such connection');
+      // Every replica's token cache forgets it once this commits.
+      await publishChange(tx, { kind: 'connection', id: row.id });
       if (row.registrationId !== null)
         await deleteClientRegistration(tx, owner.tenantId, owner.userId, row.registrationId);
       await recordAudit(tx, {
@@ -208,6 +129,7 @@ export class ConnectionManager {
         metadata: { service: row.serviceId, providerRevocation: outcome },
       });
     });
+    this.#bus.announceLocally({ kind: 'connection', id: row.id });
     return outcome;
   }
 }

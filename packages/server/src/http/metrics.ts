@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app (no global default registry: two apps in one process must not clash). */
 export interface Metrics {
@@ -9,6 +9,11 @@ export interface Metrics {
   tokenCacheLookups: Counter<'outcome'>;
   auditIngested: Counter<'source' | 'outcome'>;
   auditIngestLag: Histogram<'source'>;
+  /** SPEC §4.4: refreshes by service, trigger and outcome; latency; backlog; lease takeovers. */
+  refreshes: Counter<'service' | 'trigger' | 'outcome'>;
+  refreshDuration: Histogram<'service'>;
+  refreshDue: Gauge;
+  refreshLeaseTakeovers: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -40,6 +45,29 @@ export function createMetrics(): Metrics {
       help: 'Time from an ingested event happening (its own timestamp) to it being stored',
       labelNames: ['source'],
       buckets: [0.1, 0.5, 1, 2.5, 5, 15, 30, 60, 300, 900, 3600, 21600, 86400],
+      registers: [registry],
+    }),
+    refreshes: new Counter({
+      name: 'latchkey_refreshes_total',
+      help: 'Downstream token refreshes by service, trigger (on_demand, background, manual) and outcome',
+      labelNames: ['service', 'trigger', 'outcome'],
+      registers: [registry],
+    }),
+    refreshDuration: new Histogram({
+      name: 'latchkey_refresh_duration_seconds',
+      help: 'Time a refresh took at the provider, lock wait and commit included',
+      labelNames: ['service'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    refreshDue: new Gauge({
+      name: 'latchkey_refresh_due_connections',
+      help: 'Connections due for a background refresh, as last counted by this replica',
+      registers: [registry],
+    }),
+    refreshLeaseTakeovers: new Counter({
+      name: 'latchkey_refresh_lease_takeovers_total',
+      help: 'Due connections claimed after another replica let its lease expire (crash or stall)',
       registers: [registry],
     }),
     authFailures: new Counter({

@@ -57,6 +57,20 @@ export async function findConnectionForService(
   return rows[0];
 }
 
+/** A connection by id within a tenant, whoever owns it (the refresh engine works per tenant). */
+export async function findTenantConnection(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<ConnectionRow | undefined> {
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.tenantId, tenantId), eq(connections.id, id)))
+    .limit(1);
+  return rows[0];
+}
+
 /** The token fields a write sets; ciphertexts are bound to the row id, so they are built from it. */
 export type ConnectionTokenValues = Pick<
   typeof connections.$inferInsert,
@@ -73,6 +87,9 @@ export type ConnectionTokenValues = Pick<
   | 'failureCount'
   | 'lastError'
   | 'lastRefreshedAt'
+  | 'cooldownUntil'
+  | 'leaseOwner'
+  | 'leaseExpiresAt'
 >;
 
 /**

@@ -63,6 +63,8 @@ export const connections = pgTable(
     nextRefreshAt: ts('next_refresh_at'),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: ts('lease_expires_at'),
+    /** After a transient refresh failure: nobody asks the provider again before this (SPEC §4.4). */
+    cooldownUntil: ts('cooldown_until'),
     failureCount: integer('failure_count').notNull().default(0),
     lastError: text('last_error'),
     lastRefreshedAt: ts('last_refreshed_at'),
