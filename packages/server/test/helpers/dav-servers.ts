@@ -63,7 +63,11 @@ async function waitForPort(
 function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) =>
+        child.once('exit', () => {
+          resolve();
+        }),
+      );
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
