@@ -1,6 +1,7 @@
 import { noticesSchema } from './notices-schema.js';
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
+import { refresherSchema } from './refresher-schema.js';
 import { serviceSchema } from './service-schema.js';
 
 /*
@@ -211,6 +212,9 @@ export const configSchema = z
       .strict()
       .default({ clients: [] }),
     audit: auditSchema.prefault({}).describe('Audit: sealing, ingest sources, outgoing webhooks, retention.'),
+    refresher: refresherSchema
+      .prefault({})
+      .describe('Background refresh of downstream tokens on this replica (SPEC §4.4).'),
     notices: noticesSchema
       .prefault({})
       .describe('Notices to owners: tokens about to expire, connections needing consent (SPEC §5).'),

@@ -1,5 +1,6 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
+import { rawRows } from './raw-rows.js';
 import { clientRegistrations, connectionAuthorizations, connections } from './schema/index.js';
 
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -286,5 +287,82 @@ export async function deleteClientRegistration(
         eq(clientRegistrations.userId, userId),
         eq(clientRegistrations.id, id),
       ),
+    );
+}
+
+/** A due connection this replica now holds the lease of. */
+export interface ClaimedConnection {
+  id: string;
+  tenantId: string;
+  serviceId: string;
+  /** Another replica held an expired lease on it (it crashed or stalled mid-batch). */
+  takenOver: boolean;
+}
+
+/**
+ * The background refresher's claim (SPEC §4.4): up to `limit` connections due at `now` whose
+ * lease is free or expired, leased to `owner` for `leaseMs`. `FOR UPDATE SKIP LOCKED` lets
+ * replicas claim side by side without waiting on each other's rows. This is the one store read
+ * across tenants: the due queue is the replica's, each claimed row then goes on per tenant.
+ */
+export async function claimDueConnections(
+  db: Executor,
+  claim: { owner: string; now: Date; leaseMs: number; limit: number },
+): Promise<ClaimedConnection[]> {
+  const until = new Date(claim.now.getTime() + claim.leaseMs);
+  const rows = await rawRows<{
+    id: string;
+    tenant_id: string;
+    service_id: string;
+    previous_owner: string | null;
+  }>(
+    db,
+    sql`with due as (
+          select id, lease_owner as previous_owner from connections
+          where next_refresh_at <= ${claim.now} and status in ('active', 'expired')
+            and (lease_expires_at is null or lease_expires_at <= ${claim.now})
+          order by next_refresh_at
+          limit ${claim.limit}
+          for update skip locked
+        )
+        update connections c set lease_owner = ${claim.owner}, lease_expires_at = ${until}
+        from due where c.id = due.id
+        returning c.id, c.tenant_id, c.service_id, due.previous_owner`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    tenantId: r.tenant_id,
+    serviceId: r.service_id,
+    takenOver: r.previous_owner !== null,
+  }));
+}
+
+/** How many connections are due and not leased: the backlog gauge. */
+export async function countDueConnections(db: Executor, now: Date): Promise<number> {
+  const rows = await rawRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from connections
+        where next_refresh_at <= ${now} and status in ('active', 'expired')`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Gives a claimed connection back without refreshing it (refresh switched off for its tenant, or
+ * a connection that no longer needs it), to be looked at again at `nextRefreshAt` (unchanged
+ * when not given).
+ */
+export async function releaseConnectionLease(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  owner: string,
+  nextRefreshAt?: Date | null,
+): Promise<void> {
+  await db
+    .update(connections)
+    .set({ leaseOwner: null, leaseExpiresAt: null, ...(nextRefreshAt !== undefined && { nextRefreshAt }) })
+    .where(
+      and(eq(connections.tenantId, tenantId), eq(connections.id, id), eq(connections.leaseOwner, owner)),
     );
 }
