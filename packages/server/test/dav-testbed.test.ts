@@ -69,7 +69,7 @@ describe('DAV test bed: real servers behind token-checking gates', () => {
     });
     await files.putFileContents('/hello.txt', 'hello from the bed');
     expect(await files.getFileContents('/hello.txt', { format: 'text' })).toBe('hello from the bed');
-    const listed = (await files.getDirectoryContents('/')) as FileStat[];
+    const listed = await files.getDirectoryContents('/');
     expect(listed.map((f) => f.basename)).toContain('hello.txt');
 
     // Radicale sees the token's subject as its user.
