@@ -11,6 +11,7 @@ import { SessionService } from './auth/sessions.js';
 import { UserDirectory } from './auth/user-directory.js';
 import { systemActor } from './audit/record.js';
 import { auditRoutes } from './routes/audit/index.js';
+import { addDavMethods, proxyRoutes, proxyUrlRewriter } from './routes/proxy/index.js';
 import { loadOrCreateKeys } from './config/embedded.js';
 import type { Config } from './config/load.js';
 import { Keyring } from './crypto/keyring.js';
@@ -202,7 +203,9 @@ export async function buildApp(
       trustProxy: config.server.trustProxy,
       return503OnClosing: true,
       frameworkErrors: frameworkErrorHandler,
+      rewriteUrl: proxyUrlRewriter(catalogue),
     }).withTypeProvider<ZodTypeProvider>();
+    addDavMethods(app);
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     installProblemHandlers(app);
@@ -247,6 +250,7 @@ export async function buildApp(
     await app.register(introspectRoute, { services });
     await app.register(revokeRoute, { services });
     await app.register(auditRoutes, { services });
+    await app.register(proxyRoutes, { services });
 
     app.addHook('onClose', () => bus.stop());
     if (ownsStore) app.addHook('onClose', () => store.close());

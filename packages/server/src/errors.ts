@@ -44,6 +44,9 @@ export const errorCatalogue = {
   dev_mode_disabled: { status: 404, title: 'Development mode is off', expose: true },
   unknown_service: { status: 404, title: 'No such service', expose: true },
   connection_needs_consent: { status: 409, title: 'The connection needs a new consent', expose: true },
+  connection_required: { status: 409, title: 'Connect this service first', expose: true },
+  upstream_unavailable: { status: 502, title: 'The service did not answer', expose: true },
+  upstream_timeout: { status: 504, title: 'The service took too long to answer', expose: true },
   provider_error: { status: 502, title: 'The service provider refused the request', expose: true },
   provider_unavailable: { status: 503, title: 'The service provider cannot be reached', expose: true },
 } as const satisfies Record<string, { status: number; title: string; expose: boolean }>;

@@ -43,6 +43,10 @@ export const auditActions = [
   'notice.connection_needs_consent',
   'audit_retention.changed',
   'audit.purged',
+  'proxy.read',
+  'proxy.write',
+  'proxy.delete',
+  'token.exchanged',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -114,12 +114,22 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
     try {
       const authorization = request.headers.authorization;
       let principal: Principal | null = null;
+      const basic = request.routeOptions.config.basicAuth;
       if (authorization !== undefined) {
-        const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
-        if (match?.[1] === undefined) {
-          throw new AppError('invalid_token', 'the Authorization header must be "Bearer <token>"');
+        const token =
+          basic === undefined
+            ? bearerToken(authorization)
+            : (bearerToken(authorization) ?? basicPassword(authorization));
+        if (token === undefined) {
+          throw new AppError(
+            'invalid_token',
+            basic === undefined
+              ? 'the Authorization header must be "Bearer <token>"'
+              : 'send "Bearer <token>", or an API token as the Basic password',
+            { headers: challengeHeaders(basic, 'invalid_token') ?? {} },
+          );
         }
-        principal = await fromBearer(request, match[1]);
+        principal = await fromBearer(request, token);
       } else {
         const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
         if (cookie !== undefined) principal = await fromSession(request, cookie);
@@ -134,19 +144,53 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
         throw new AppError(
           'unauthenticated',
           'send an IdP access token, an API token or sign in to the console',
-          {
-            headers: { 'www-authenticate': 'Bearer realm="latchkey"' },
-          },
+          { headers: challengeHeaders(basic, undefined) ?? {} },
         );
       }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       deps.metrics.authFailures.inc({ reason: err.code });
-      const challenge = bearerChallenge(err);
+      const challenge =
+        request.routeOptions.config.basicAuth === 'challenge' && err.status === 401
+          ? challengeHeaders('challenge', err.code === 'unauthenticated' ? undefined : 'invalid_token')?.[
+              'www-authenticate'
+            ]
+          : bearerChallenge(err);
       if (challenge !== undefined) void reply.header('www-authenticate', challenge);
       return sendProblem(request, reply, err);
     }
   });
+}
+
+function bearerToken(authorization: string): string | undefined {
+  return /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization)?.[1];
+}
+
+/**
+ * SPEC §6.1: clients that only know a user name and a password (DAV clients) send an API token as
+ * the HTTP Basic password (RFC 7617 §2); the user name is ignored. Only `lk_` tokens are taken
+ * from Basic: an IdP JWT is never a password.
+ */
+function basicPassword(authorization: string): string | undefined {
+  const m = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (m?.[1] === undefined) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && password.startsWith('lk_') ? password : undefined;
+}
+
+/**
+ * RFC 9110 §11.6.1: on routes that take Basic and ask for it (DAV services), the 401 offers both
+ * schemes, Basic first so password-only clients prompt (SPEC §6.1).
+ */
+function challengeHeaders(
+  basic: 'accept' | 'challenge' | undefined,
+  error: 'invalid_token' | undefined,
+): Record<string, string> | undefined {
+  const bearer =
+    error === undefined ? 'Bearer realm="latchkey"' : `Bearer realm="latchkey", error="${error}"`;
+  if (basic === 'challenge') return { 'www-authenticate': `Basic realm="Latchkey", ${bearer}` };
+  return error === undefined ? { 'www-authenticate': bearer } : undefined;
 }
 
 /**

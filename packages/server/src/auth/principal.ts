@@ -34,5 +34,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthRequirement;
     apiTokens?: ApiTokenAccess;
+    /**
+     * SPEC §6.1 (proxy only): `accept` takes an API token as the HTTP Basic password; `challenge`
+     * also answers a missing credential with a Basic challenge so DAV clients prompt.
+     */
+    basicAuth?: 'accept' | 'challenge';
   }
 }

@@ -2,6 +2,7 @@ import { noticesSchema } from './notices-schema.js';
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
 import { refresherSchema } from './refresher-schema.js';
+import { proxyLimitsSchema } from './proxy-schema.js';
 import { serviceSchema } from './service-schema.js';
 
 /*
@@ -202,6 +203,7 @@ export const configSchema = z
       .default({ level: 'info' }),
     tenants: z.array(tenantSeedSchema).default([]).describe('Tenants created at start when missing.'),
     services: z.array(serviceSchema).default([]).describe('The service catalogue.'),
+    proxy: proxyLimitsSchema.prefault({}).describe('Proxy limits: body size, timeouts, rate limit, concurrency.'),
     introspection: z
       .object({
         clients: z

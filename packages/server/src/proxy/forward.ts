@@ -1,0 +1,207 @@
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Dispatcher } from 'undici';
+import { AppError } from '../errors.js';
+import type { AuditEventInput } from '../audit/record.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import type { ProxyContext } from './hooks.js';
+import { statusClass, type ProxyMetrics } from './metrics.js';
+import { actorOf, rateLimitHeaders, type ProxyCall, type ProxyDeps } from './pipeline.js';
+
+/** SPEC §6.1: a request is replayed after a 401 only when its body is absent or buffered ≤ 1 MiB. */
+const MAX_REPLAYABLE = 1024 * 1024;
+
+export interface ForwardDeps extends ProxyDeps {
+  metrics: ProxyMetrics;
+  audit: (event: AuditEventInput) => void;
+  auditReads: boolean;
+}
+
+/**
+ * The last step: sends the request to the service's base and streams the answer back.
+ * Rules: the raw path is forwarded byte for byte below the base (or as is on a host route);
+ * headers as in headers.ts plus the service's hooks; bodies streamed both ways (a body is read
+ * only when a hook rewrites it); an upstream 401 to a replayable request refreshes the token once
+ * and retries once; 429/503 and their `Retry-After` pass through like any answer.
+ */
+export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void> {
+  const { request, reply, target } = call;
+  const token = call.token;
+  if (token === undefined) throw new AppError('internal_error', 'forward without a token');
+  const upstreamPath = call.hostRouted
+    ? call.rawPath
+    : upstreamPathOf(target.basePath, target.upstreamBase.pathname, call.rawPath);
+  const ctx: ProxyContext = {
+    service: target.service,
+    method: request.method,
+    proxyBase: call.hostRouted ? `${request.protocol}://${request.host}/` : target.prefixBase,
+    upstreamBase: target.upstreamBase,
+    hostRouted: call.hostRouted,
+    upstreamPath,
+  };
+  const headers = upstreamRequestHeaders(
+    request.headers,
+    {
+      ip: request.ip,
+      proto: request.protocol,
+      host: request.host,
+      prefix: call.hostRouted ? '' : target.prefix,
+    },
+    { header: target.injectHeader, value: inject(target.injectParts, token.accessToken) },
+    target.service.proxy.headers,
+  );
+  target.hooks.rewriteRequestHeaders?.(ctx, headers);
+
+  let body: Readable | Buffer | null = call.body ?? null;
+  let requestBytes = call.body?.length ?? 0;
+  if (body === null && hasBody(request.headers)) {
+    let stream: Readable = request.raw;
+    if (request.headers['content-length'] === undefined) stream = stream.pipe(byteLimit(deps.maxBodyBytes));
+    const replaced = target.hooks.transformRequestBody?.(ctx, headers, stream);
+    if (replaced === undefined) body = stream;
+    else if (Buffer.isBuffer(replaced) || !('pipe' in replaced)) body = await replaced;
+    else {
+      body = replaced;
+      delete headers['content-length'];
+    }
+  }
+  if (Buffer.isBuffer(body)) {
+    headers['content-length'] = String(body.length);
+    delete headers['transfer-encoding'];
+    requestBytes = body.length;
+  } else if (body !== null) {
+    requestBytes = Number(request.headers['content-length'] ?? 0);
+  }
+  const replayable = body === null || (Buffer.isBuffer(body) && body.length <= MAX_REPLAYABLE);
+
+  const send = (): Promise<Dispatcher.ResponseData> =>
+    target.pool
+      .request({ method: request.method, path: upstreamPath, headers, body })
+      .catch((err: unknown) => {
+        throw upstreamError(err);
+      });
+  const sentAt = performance.now();
+  let res = await send();
+  if (res.statusCode === 401 && replayable && call.membership !== undefined && call.principal !== undefined) {
+    // SPEC §6.1: the upstream refused the token — refresh once (unless someone already did) and retry once.
+    await res.body.dump();
+    const fresh = await deps.freshTokens.acquire(
+      { tenantId: call.membership.tenantId, userId: call.principal.user.id },
+      target.service.id,
+      { rejected: token.accessToken, actor: actorOf(call) },
+    );
+    headers[target.injectHeader] = inject(target.injectParts, fresh.accessToken);
+    res = await send();
+  }
+  const status = res.statusCode;
+  deps.metrics.upstreamDuration.observe(
+    { service: target.service.id, status_class: statusClass(status) },
+    (performance.now() - sentAt) / 1000,
+  );
+
+  const out = clientResponseHeaders(res.headers, ctx);
+  target.hooks.rewriteResponseHeaders?.(ctx, status, out);
+  let responseBody: Readable = res.body;
+  const replaced = target.hooks.transformResponseBody?.(ctx, status, out, res.body);
+  if (replaced !== undefined) {
+    responseBody = replaced;
+    delete out['content-length'];
+  }
+  out['x-request-id'] = request.id;
+  if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
+
+  const audited = auditAction(call, deps.auditReads);
+  let responseBytes = 0;
+  if (audited !== undefined) {
+    responseBody.on('data', (chunk: Buffer) => {
+      responseBytes += chunk.length;
+    });
+  }
+  reply.hijack();
+  reply.raw.writeHead(status, out as Record<string, string | string[]>);
+  let outcome = 'forwarded';
+  try {
+    await pipeline(responseBody, reply.raw);
+  } catch (err) {
+    // The client went away or the upstream broke mid-body: the status line is already sent, so
+    // the only honest signal left is the closed connection.
+    outcome = 'upstream_error';
+    request.log.info({ code: (err as { code?: unknown }).code }, 'proxied response interrupted');
+  }
+  deps.metrics.requests.inc({ service: target.service.id, outcome });
+  if (audited !== undefined && call.membership !== undefined) {
+    deps.audit({
+      action: audited,
+      tenantId: call.membership.tenantId,
+      actor: actorOf(call),
+      target: { type: 'service', id: target.service.id, label: target.service.name },
+      outcome: status < 400 ? 'success' : 'failure',
+      metadata: {
+        method: request.method,
+        service: target.service.id,
+        path: pathOnly(call.rawPath),
+        status,
+        requestBytes,
+        responseBytes,
+        durationMs: Math.round(performance.now() - call.startedAt),
+        tokenId: call.principal?.apiToken?.id ?? null,
+      },
+    });
+  }
+}
+
+/** SPEC §6.1 audit: writes and deletes always; reads only with `audit.proxyReads`. */
+function auditAction(call: ProxyCall, reads: boolean): AuditEventInput['action'] | undefined {
+  const needed = call.needed ?? [];
+  if (needed.includes('delete')) return 'proxy.delete';
+  if (needed.includes('write')) return 'proxy.write';
+  return reads ? 'proxy.read' : undefined;
+}
+
+/**
+ * The upstream path: the base's path then the client's raw path below the prefix. The bare prefix
+ * (`/proxy/files`, no slash) is the base itself, as DAV clients expect (SPEC §6.1).
+ */
+export function upstreamPathOf(basePath: string, basePathname: string, rawPath: string): string {
+  if (rawPath === '') return basePathname;
+  if (rawPath.startsWith('?')) return basePathname + rawPath;
+  return basePath + rawPath;
+}
+
+function inject(parts: readonly [string, string], token: string): string {
+  return parts[0] + token + parts[1];
+}
+
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function pathOnly(raw: string): string {
+  const q = raw.indexOf('?');
+  return (q < 0 ? raw : raw.slice(0, q)) || '/';
+}
+
+/** Counts a chunked body while it streams and stops it past the limit (no length to check first). */
+function byteLimit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) done(new AppError('payload_too_large', `request bodies are limited to ${max} bytes`));
+      else done(null, chunk);
+    },
+  });
+}
+
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Upstream failures as problems; the driver's message stays in the log (STYLE.md: no leaks). */
+function upstreamError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && TIMEOUTS.has(code)) {
+    return new AppError('upstream_timeout', 'the service did not answer in time', { cause: err });
+  }
+  return new AppError('upstream_unavailable', 'the service could not be reached', { cause: err });
+}

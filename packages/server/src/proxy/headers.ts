@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderMap, ProxyContext } from './hooks.js';
+
+/** RFC 9110 §7.6.1 hop-by-hop fields, plus what undici sets itself (`host`, `expect`). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The caller's credentials and Latchkey's own headers never reach the service (SPEC §6.1). */
+const CALLER_ONLY = new Set(['authorization', 'cookie', 'host', 'expect', 'latchkey-tenant']);
+
+/** What the forward step adds about the original request (de-facto `X-Forwarded-*`). */
+export interface ForwardedFor {
+  ip: string;
+  proto: string;
+  host: string;
+  /** Path prefix the client used (`/proxy/files`); empty on a host route. */
+  prefix: string;
+}
+
+/**
+ * The headers sent upstream: every end-to-end header of the caller (`Depth`, `Overwrite`, `If`,
+ * `Lock-Token`, `Timeout`, conditionals, `Range`…) minus hop-by-hop fields (and those named in
+ * `Connection`, RFC 9110 §7.6.1), the caller's credentials and cookies; then `X-Forwarded-*`, the
+ * service's extra headers and the injected token.
+ */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  forwarded: ForwardedFor,
+  inject: { header: string; value: string },
+  extra: Readonly<Record<string, string>>,
+): HeaderMap {
+  const named = connectionTokens(incoming.connection);
+  const out: HeaderMap = {};
+  for (const name in incoming) {
+    if (HOP_BY_HOP.has(name) || CALLER_ONLY.has(name) || named?.has(name) === true) continue;
+    if (name.startsWith('x-forwarded-')) continue;
+    out[name] = incoming[name];
+  }
+  // `Fastify trustProxy` decides whether a client-sent chain is believed; `ip` is its verdict.
+  out['x-forwarded-for'] = forwarded.ip;
+  out['x-forwarded-proto'] = forwarded.proto;
+  out['x-forwarded-host'] = forwarded.host;
+  if (forwarded.prefix !== '') out['x-forwarded-prefix'] = forwarded.prefix;
+  for (const name in extra) out[name.toLowerCase()] = extra[name];
+  out[inject.header.toLowerCase()] = inject.value;
+  return out;
+}
+
+/** The upstream's response headers the client gets: hop-by-hop fields removed, the rest kept. */
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+  ctx: ProxyContext,
+): HeaderMap {
+  const named = connectionTokens(upstream.connection);
+  const out: HeaderMap = {};
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
+    out[name] = upstream[name];
+  }
+  if (ctx.service.proxy.rewrite.locationHeaders) {
+    for (const name of ['location', 'content-location']) {
+      const v = out[name];
+      if (typeof v === 'string') out[name] = toProxyUrl(v, ctx);
+    }
+  }
+  return out;
+}
+
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return new Set(joined.split(',').map((t) => t.trim().toLowerCase()));
+}
+
+/**
+ * Maps an upstream URL (absolute or path-absolute) under the service's base onto the proxy,
+ * keeping its percent-encoding (only the base is swapped). On a host route only the origin
+ * changes. URLs elsewhere (another host, outside the base path) are left alone.
+ */
+export function toProxyUrl(value: string, ctx: ProxyContext): string {
+  const base = ctx.upstreamBase;
+  let path: string;
+  if (value.startsWith('/') && !value.startsWith('//')) {
+    path = value;
+  } else {
+    const origin = base.origin;
+    if (!value.toLowerCase().startsWith(origin.toLowerCase())) return value;
+    path = value.slice(origin.length);
+    if (path !== '' && !path.startsWith('/') && !path.startsWith('?')) return value;
+    if (path === '') path = '/';
+  }
+  if (ctx.hostRouted) return ctx.proxyBase.replace(/\/$/, '') + path;
+  const root = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  if (path.startsWith(root)) return ctx.proxyBase + path.slice(root.length);
+  if (`${path}/` === root) return ctx.proxyBase.replace(/\/$/, '');
+  return value;
+}

@@ -1,0 +1,212 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Permission } from '../api-tokens/permissions.js';
+import { permissionForMethod } from '../api-tokens/permissions.js';
+import { requireScope } from '../api-tokens/require-scope.js';
+import type { AuditActor } from '../audit/record.js';
+import { requestMeta } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
+import { requireMembership, requirePrincipal } from '../auth/tenant-context.js';
+import type { ConsentFlow } from '../connections/consent.js';
+import { AppError } from '../errors.js';
+import type { DownstreamToken, FreshTokenSource } from '../refresh/fresh-token.js';
+import type { MembershipView } from '../store/users.js';
+import { pathProblem } from './check-path.js';
+import { classifyJmap } from './classify-jmap.js';
+import type { RateDecision, TokenBucketLimiter } from './rate-limit.js';
+import type { ProxyTarget } from './targets.js';
+
+/** A JMAP request object is small (RFC 8620 §2 `maxSizeRequest` is typically 10 MB, we allow 1 MiB). */
+const MAX_CLASSIFIED_BODY = 1024 * 1024;
+
+/** The services every step may use, built once by the route plugin. */
+export interface ProxyDeps {
+  freshTokens: FreshTokenSource;
+  consent: ConsentFlow;
+  limiter: TokenBucketLimiter | undefined;
+  maxBodyBytes: number;
+}
+
+/** One proxied request as it goes through the steps; each step fills in what it establishes. */
+export interface ProxyCall {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly target: ProxyTarget;
+  readonly hostRouted: boolean;
+  /** The client's raw path (and query) below the service root: `/a%20b.txt?x=1`. */
+  readonly rawPath: string;
+  readonly startedAt: number;
+  principal?: Principal;
+  membership?: MembershipView;
+  needed?: Permission[];
+  /** The request body, when a step had to read it (JMAP classification); then it is replayable. */
+  body?: Buffer;
+  rate?: RateDecision;
+  token?: DownstreamToken;
+}
+
+type Step = (call: ProxyCall, deps: ProxyDeps) => void | Promise<void>;
+
+/**
+ * SSRF and traversal rules of SPEC §6.1 (see check-path.ts) on the path below the service root;
+ * the body-size limit on a declared length (a chunked body is counted while it streams).
+ */
+const checkRequest: Step = (call, deps) => {
+  const q = call.rawPath.indexOf('?');
+  const path = q < 0 ? call.rawPath : call.rawPath.slice(0, q);
+  const problem = pathProblem(path === '' ? '/' : path);
+  if (problem !== undefined) throw new AppError('bad_request', problem);
+  const length = call.request.headers['content-length'];
+  if (length !== undefined && Number(length) > deps.maxBodyBytes) {
+    throw new AppError('payload_too_large', `request bodies are limited to ${deps.maxBodyBytes} bytes`);
+  }
+};
+
+/** Who is calling: the authentication hook verified the credential (Bearer, Basic password, session). */
+const authenticate: Step = (call) => {
+  call.principal = requirePrincipal(call.request);
+};
+
+/**
+ * The tenant the call acts in is active (SPEC §3.2: a suspended or deleted tenant's tokens and
+ * connections stop at once → 403 `tenant_suspended`); `Latchkey-Tenant` picks among several.
+ */
+const checkTenantActive: Step = (call) => {
+  call.membership = requireMembership(call.request);
+};
+
+/** Per-API-token token bucket (SPEC §6.1 limits): 429 + `Retry-After` when empty. */
+const checkRateLimit: Step = (call, deps) => {
+  const token = call.principal?.apiToken;
+  if (token === undefined || deps.limiter === undefined) return;
+  const rate = deps.limiter.take(token.id);
+  call.rate = rate;
+  if (!rate.allowed) {
+    throw new AppError('rate_limited', `this API token may send ${rate.limit} requests in a burst`, {
+      headers: { 'retry-after': String(rate.retryAfterSeconds), ...rateLimitHeaders(rate) },
+    });
+  }
+};
+
+/**
+ * The permission the request needs (SPEC §5): by method, or for `classifier: jmap` services per
+ * JMAP method call of a POST body (read before anything is sent, at most 1 MiB). The one scope
+ * check of every route (`requireScope`) decides.
+ */
+const checkScope: Step = async (call) => {
+  const { request, target } = call;
+  let needed: Permission[] = [permissionForMethod(request.method)];
+  if (
+    target.service.proxy.classifier === 'jmap' &&
+    request.method === 'POST' &&
+    call.principal?.apiToken !== undefined
+  ) {
+    call.body = await readSmallBody(request, MAX_CLASSIFIED_BODY);
+    needed = classifyJmap(parseJson(call.body));
+  }
+  call.needed = needed;
+  requireScope(request, target.service.id, needed);
+};
+
+/**
+ * A usable downstream token for the caller's connection (SPEC §4.4 on demand): refreshed first
+ * when it expires soon. No connection, or one that needs a new consent → 409 with the
+ * `authorizationUrl` of a consent started for the caller, so SDKs and the CLI can send the user
+ * there.
+ */
+const ensureFresh: Step = async (call, deps) => {
+  const membership = call.membership;
+  const principal = call.principal;
+  if (membership === undefined || principal === undefined) throw new AppError('unauthenticated');
+  const owner = { tenantId: membership.tenantId, userId: principal.user.id };
+  try {
+    call.token = await deps.freshTokens.acquire(owner, call.target.service.id, { actor: actorOf(call) });
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    if (err.code !== 'not_found' && err.code !== 'connection_needs_consent') throw err;
+    throw await consentError(call, deps, err.code === 'not_found');
+  }
+};
+
+/** The proxy pipeline of SPEC §6.1, in order; `forward` (forward.ts) runs after the last step. */
+export const proxySteps: readonly Step[] = [
+  checkRequest,
+  authenticate,
+  checkTenantActive,
+  checkRateLimit,
+  checkScope,
+  ensureFresh,
+];
+
+export async function runSteps(call: ProxyCall, deps: ProxyDeps): Promise<void> {
+  for (const step of proxySteps) {
+    const pending = step(call, deps);
+    if (pending !== undefined) await pending;
+  }
+}
+
+/** `RateLimit-*` response fields (IETF draft-ietf-httpapi-ratelimit-headers). */
+export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
+  return {
+    'ratelimit-limit': String(rate.limit),
+    'ratelimit-remaining': String(rate.remaining),
+    'ratelimit-reset': String(rate.resetSeconds),
+  };
+}
+
+export function actorOf(call: ProxyCall): AuditActor {
+  const meta = requestMeta(call.request);
+  const token = call.principal?.apiToken;
+  return token !== undefined
+    ? { type: 'api_token', id: token.id, label: token.name, ip: meta.ip, userAgent: meta.userAgent }
+    : {
+        type: 'user',
+        id: call.principal?.user.id ?? null,
+        label: call.principal?.user.email ?? null,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      };
+}
+
+async function consentError(call: ProxyCall, deps: ProxyDeps, missing: boolean): Promise<AppError> {
+  const { principal, membership, target } = call;
+  const code = missing ? 'connection_required' : 'connection_needs_consent';
+  const detail = missing
+    ? `connect ${target.service.id} first: open authorizationUrl in a browser`
+    : `the connection to ${target.service.id} needs a new consent: open authorizationUrl in a browser`;
+  if (principal === undefined || membership === undefined) return new AppError(code, detail);
+  const started = await deps.consent.start({
+    tenantId: membership.tenantId,
+    user: principal.user,
+    serviceId: target.service.id,
+    returnTo: undefined,
+    actor: actorOf(call),
+  });
+  if (started.kind !== 'consent_required') return new AppError(code, detail);
+  return new AppError(code, detail, {
+    extra: {
+      service: target.service.id,
+      authorizationUrl: started.authorizationUrl,
+      expiresAt: started.expiresAt.toISOString(),
+    },
+  });
+}
+
+async function readSmallBody(request: FastifyRequest, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > max) throw new AppError('payload_too_large', `JMAP requests are limited to ${max} bytes here`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
