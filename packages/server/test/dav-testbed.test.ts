@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { createClient, type FileStat } from 'webdav';
+import { createClient } from 'webdav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openToken } from '../src/connections/secrets.js';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
