@@ -43,7 +43,13 @@ export function auditConditions(scope: AuditScope, f: AuditFilters): SQL[] {
   if (scope.kind === 'tenant') where.push(sql`e.tenant_id = ${scope.tenantId}`);
   // Equality on actor_id alone, so `audit_events_tenant_actor_idx` serves the page (an OR would not).
   if (f.actor !== undefined) where.push(sql`e.actor_id = ${f.actor}`);
-  if (f.action !== undefined) where.push(sql`e.action like ${`${escapeLike(f.action)}%`}`);
+  if (f.action !== undefined) {
+    // A prefix with a dot names its family (`proxy.` → `proxy`): the condition lets
+    // `audit_events_tenant_family_idx` walk that family newest first.
+    const dot = f.action.indexOf('.');
+    if (dot > 0) where.push(sql`split_part(e.action, '.', 1) = ${f.action.slice(0, dot)}`);
+    where.push(sql`e.action like ${`${escapeLike(f.action)}%`}`);
+  }
   if (f.source !== undefined) where.push(sql`e.source = ${f.source}`);
   if (f.outcome !== undefined) where.push(sql`e.outcome = ${f.outcome}`);
   if (f.target !== undefined) where.push(sql`e.target_id = ${f.target}`);

@@ -36,6 +36,8 @@ export function decodeCursor(cursor: string): Position {
 /**
  * One page of events, newest first, by keyset: `(occurred_at, id) < cursor` walks an index
  * (`audit_events_*_idx` end in `occurred_at desc, id desc`), so page 10 000 costs what page 1 does.
+ * `nulls last` is spelled out because the indexes are built so: a plain `desc` means nulls first,
+ * an order no index has, and PostgreSQL would sort every matching row for each page.
  */
 export async function listEvents(
   db: Executor,
@@ -51,7 +53,7 @@ export async function listEvents(
   const rows = await rawRows<AuditEventRow>(
     db,
     sql`select ${viewColumns} from audit_events e where ${andAll(where)}
-        order by e.occurred_at desc, e.id desc limit ${options.limit + 1}`,
+        order by e.occurred_at desc nulls last, e.id desc nulls last limit ${options.limit + 1}`,
   );
   const more = rows.length > options.limit;
   const page = more ? rows.slice(0, options.limit) : rows;

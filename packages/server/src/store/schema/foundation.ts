@@ -135,11 +135,14 @@ export const auditEvents = pgTable(
     index('audit_events_tenant_time_idx').on(t.tenantId, t.occurredAt.desc(), t.id.desc()),
     index('audit_events_time_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('audit_events_actor_idx').on(t.actorId, t.occurredAt.desc()),
-    // Added by migration 0004_audit: keep a filtered page of the audit query API an index range scan.
-    index('audit_events_tenant_action_idx').on(
+    // Migration 0007: an action-prefix filter (`proxy.`) names a family, the first dotted segment;
+    // this index walks one family of one tenant newest first, so a rare family costs what a common
+    // one does (a prefix range on `action` cannot keep time order across actions).
+    index('audit_events_tenant_family_idx').on(
       t.tenantId,
-      t.action.op('text_pattern_ops'),
+      sql`split_part(${t.action}, '.', 1)`,
       t.occurredAt.desc(),
+      t.id.desc(),
     ),
     index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorId, t.occurredAt.desc(), t.id.desc()),
     index('audit_events_tenant_target_idx').on(t.tenantId, t.targetId, t.occurredAt.desc(), t.id.desc()),
