@@ -1,0 +1,175 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, type RunningServer } from '../src/server.js';
+import type { Store } from '../src/store/db.js';
+import { tempDataDir, testConfig } from './helpers/config.js';
+import { connectThroughConsent, createApiToken, devIdpToken } from './helpers/dav-bed.js';
+import { HOSTED_HOST, startProxyBed, type ProxyBed } from './helpers/proxy-bed.js';
+import { storeTiers } from './helpers/store-tiers.js';
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request with the path sent exactly as written (fetch would normalise `..` away). */
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<RawAnswer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () => {
+  const tier = storeTiers().find((t) => t.name === 'postgres' && t.available) ?? storeTiers()[0]!;
+  const data = tempDataDir();
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let server: RunningServer;
+  let bed: ProxyBed;
+  let base: string;
+  let idp: string;
+  let full: string;
+  let readOnly: string;
+
+  beforeAll(async () => {
+    ({ store, dispose } = await tier.open());
+    const port = await freePort('127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+    bed = await startProxyBed(base);
+    server = await startServer(
+      testConfig(data.dir, { server: { port }, services: bed.services, audit: { proxyReads: false } }),
+      { store },
+    );
+    idp = await devIdpToken(base, 'alice');
+    for (const id of ['echo', 'mail', 'hosted']) await connectThroughConsent(base, idp, id, 'alice');
+    full = await createApiToken(base, idp, ['*'], ['read', 'write', 'delete']);
+    readOnly = await createApiToken(base, idp, ['echo', 'mail'], ['read']);
+  }, 60_000);
+  afterAll(async () => {
+    await server.close();
+    await bed.close();
+    await dispose();
+    data.cleanup();
+  });
+
+  it('forwards method, raw path, query and end-to-end headers; injects the connection token; strips caller credentials', async () => {
+    const before = bed.upstream.seen.length;
+    const res = await raw(base, 'GET', '/proxy/echo/a%20b/c%2Bd.txt?x=1&y=%2F', {
+      authorization: `Bearer ${full}`,
+      cookie: 'lk_session=secret',
+      depth: '1',
+      'if-none-match': '"v0"',
+      range: 'bytes=0-9',
+      'x-custom-in': 'yes',
+      'latchkey-tenant': 'demo',
+    });
+    expect(res.status, res.body).toBe(200);
+    const seen = bed.upstream.seen.slice(before);
+    expect(seen).toHaveLength(1);
+    const got = seen[0]!;
+    expect(got.url).toBe('/api/a%20b/c%2Bd.txt?x=1&y=%2F');
+    expect(got.token).toMatch(/^eyJ/);
+    expect(got.headers.cookie).toBeUndefined();
+    expect(got.headers['latchkey-tenant']).toBeUndefined();
+    expect(got.headers.depth).toBe('1');
+    expect(got.headers['if-none-match']).toBe('"v0"');
+    expect(got.headers.range).toBe('bytes=0-9');
+    expect(got.headers['x-custom-in']).toBe('yes');
+    expect(got.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(got.headers['x-forwarded-proto']).toBe('http');
+    expect(got.headers['x-forwarded-host']).toBe(new URL(base).host);
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers['x-custom']).toBe('kept');
+    expect(res.headers['x-hop']).toBeUndefined();
+    expect(res.headers['ratelimit-limit']).toBeDefined();
+  });
+
+  it('accepts the API token as the HTTP Basic password (user name ignored)', async () => {
+    const basic = Buffer.from(`anyone:${full}`).toString('base64');
+    const res = await raw(base, 'GET', '/proxy/echo/x', { authorization: `Basic ${basic}` });
+    expect(res.status, res.body).toBe(200);
+    const wrong = Buffer.from(`anyone:lk_nope`).toString('base64');
+    const refused = await raw(base, 'GET', '/proxy/echo/x', { authorization: `Basic ${wrong}` });
+    expect(refused.status).toBe(401);
+    const none = await raw(base, 'GET', '/proxy/echo/x');
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
+  });
+
+  it('passes status codes through, 429 and 503 with Retry-After', async () => {
+    for (const code of [201, 404, 429, 503]) {
+      const res = await raw(base, 'GET', `/proxy/echo/status/${code}`, { authorization: `Bearer ${full}` });
+      expect(res.status).toBe(code);
+      expect(res.headers['x-upstream']).toBe('yes');
+      if (code === 429 || code === 503) expect(res.headers['retry-after']).toBe('7');
+    }
+  });
+
+  it('rewrites Location and Content-Location from the upstream base to the proxy', async () => {
+    const res = await raw(base, 'GET', '/proxy/echo/redirect', { authorization: `Bearer ${full}` });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`${base}/proxy/echo/moved?x=1`);
+    expect(res.headers['content-location']).toBe(`${base}/proxy/echo/here%20it%20is`);
+  });
+
+  it('routes a service host to the upstream keeping its paths', async () => {
+    const before = bed.upstream.seen.length;
+    const res = await raw(base, 'GET', '/api/v1/me?q=1', {
+      authorization: `Bearer ${full}`,
+      host: HOSTED_HOST,
+    });
+    expect(res.status, res.body).toBe(200);
+    expect(bed.upstream.seen.slice(before).map((s) => s.url)).toEqual(['/api/v1/me?q=1']);
+  });
+
+  it('refreshes once and retries once when the upstream refuses the token (401)', async () => {
+    const first = await raw(base, 'GET', '/proxy/echo/who', { authorization: `Bearer ${full}` });
+    expect(first.status).toBe(200);
+    const used = bed.upstream.seen.at(-1)!.token;
+    bed.upstream.revoked.add(used);
+    const before = bed.upstream.seen.length;
+    const res = await raw(base, 'GET', '/proxy/echo/who', { authorization: `Bearer ${full}` });
+    expect(res.status, res.body).toBe(200);
+    const tries = bed.upstream.seen.slice(before);
+    expect(tries).toHaveLength(2);
+    expect(tries[0]!.token).toBe(used);
+    expect(tries[1]!.token).not.toBe(used);
+  });
+
+  it('answers 409 with an authorizationUrl when the caller has no connection', async () => {
+    const adam = await devIdpToken(base, 'adam');
+    const res = await raw(base, 'GET', '/proxy/echo/x', { authorization: `Bearer ${adam}` });
+    expect(res.status, res.body).toBe(409);
+    const problem = JSON.parse(res.body) as { code: string; authorizationUrl: string };
+    expect(problem.code).toBe('connection_required');
+    expect(problem.authorizationUrl.startsWith(bed.peer.issuer)).toBe(true);
+  });
+
+  it('refuses an unknown service and a service outside the token scope', async () => {
+    const hosted = await raw(base, 'GET', '/proxy/hosted/x', { authorization: `Bearer ${readOnly}` });
+    expect(hosted.status).toBe(403);
+    expect(hosted.headers['www-authenticate']).toContain('service:hosted');
+    const unknown = await raw(base, 'GET', '/proxy/nope/x', { authorization: `Bearer ${full}` });
+    expect(unknown.status).toBe(404);
+  });
+});
