@@ -12,6 +12,7 @@ import { UserDirectory } from './auth/user-directory.js';
 import { systemActor } from './audit/record.js';
 import { auditRoutes } from './routes/audit/index.js';
 import { addDavMethods, proxyRoutes, proxyUrlRewriter } from './routes/proxy/index.js';
+import { davWellKnownRoutes } from './routes/proxy/dav-well-known.js';
 import { loadOrCreateKeys } from './config/embedded.js';
 import type { Config } from './config/load.js';
 import { Keyring } from './crypto/keyring.js';
@@ -145,7 +146,14 @@ export async function buildApp(
       connectors,
       consent: new ConsentFlow({ db: store.db, keyring, connectors, publicUrl }),
       connections: new ConnectionManager({ db: store.db, keyring, connectors, engine: refreshEngine, bus }),
-      freshTokens: new OnDemandTokens({ db: store.db, keyring, connectors, bus, engine: refreshEngine, metrics }),
+      freshTokens: new OnDemandTokens({
+        db: store.db,
+        keyring,
+        connectors,
+        bus,
+        engine: refreshEngine,
+        metrics,
+      }),
       refreshEngine,
       store,
       keyring,
@@ -251,6 +259,7 @@ export async function buildApp(
     await app.register(revokeRoute, { services });
     await app.register(auditRoutes, { services });
     await app.register(proxyRoutes, { services });
+    await app.register(davWellKnownRoutes, { services });
 
     app.addHook('onClose', () => bus.stop());
     if (ownsStore) app.addHook('onClose', () => store.close());

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ServiceConfig } from '../config/service-schema.js';
+import { davHooks } from './dav/dav-hooks.js';
 
 /** Headers as sent upstream or back to the client: lower-case names, repeated ones as arrays. */
 export type HeaderMap = Record<string, string | string[] | undefined>;
@@ -71,12 +72,6 @@ export interface ProxyHooks {
 }
 
 const noHooks: ProxyHooks = {};
-
-/**
- * DAV rewriting (SPEC §6.1 "DAV services behind a path prefix"), implemented in proxy/dav/.
- * Replace this empty object with the DAV hooks' import.
- */
-const davHooks: ProxyHooks = {};
 
 /** The hooks of one service of the catalogue, chosen once when the proxy routes are built. */
 export function hooksFor(service: ServiceConfig): ProxyHooks {
