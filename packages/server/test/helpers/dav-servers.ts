@@ -301,7 +301,9 @@ export async function startBearerGate(options: BearerGateOptions): Promise<Beare
         return;
       }
       const headers = forwardedHeaders(req.rawHeaders);
-      headers.host = upstream.host;
+      // The Host the client used, as a reverse proxy in front of a DAV server keeps it: the
+      // server's absolute URLs (a mod_dir redirect's Location) then name the gate, not itself.
+      headers.host = req.headers.host ?? upstream.host;
       if (who !== 'basic') {
         tokens.push(who.token);
         const forward = options.forwardAs?.(who.claims);

@@ -1,0 +1,226 @@
+import { DAVClient, type DAVCalendar } from 'tsdav';
+import { createClient, type FileStat, type WebDAVClient } from 'webdav';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, type RunningServer } from '../src/server.js';
+import type { Store } from '../src/store/db.js';
+import { tempDataDir, testConfig } from './helpers/config.js';
+import {
+  connectThroughConsent,
+  createApiToken,
+  devIdpToken,
+  startDavBed,
+  type DavBed,
+} from './helpers/dav-bed.js';
+import { storeTiers } from './helpers/store-tiers.js';
+
+/**
+ * Unmodified DAV clients through the proxy (SPEC §6.1): the `webdav` npm client against Apache
+ * mod_dav under `/dav/`, and `tsdav` against Radicale — both upstreams accepting only the
+ * connection's access token, the clients holding only a Latchkey API token (as Bearer or as the
+ * Basic password). Every href the clients see must point at the proxy, or they would fail.
+ */
+describe('WebDAV and CalDAV clients through the proxy', () => {
+  const tier = storeTiers().find((t) => t.name === 'postgres' && t.available) ?? storeTiers()[0]!;
+  const data = tempDataDir();
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let server: RunningServer;
+  let bed: DavBed;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    ({ store, dispose } = await tier.open());
+    const port = await freePort('127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+    bed = await startDavBed(base);
+    server = await startServer(testConfig(data.dir, { server: { port }, services: bed.services }), { store });
+    const idp = await devIdpToken(base, 'alice');
+    await connectThroughConsent(base, idp, 'files', 'alice');
+    await connectThroughConsent(base, idp, 'calendar', 'alice');
+    token = await createApiToken(base, idp, ['files', 'calendar'], ['read', 'write', 'delete']);
+  }, 60_000);
+  afterAll(async () => {
+    await server.close();
+    await bed.close();
+    await dispose();
+    data.cleanup();
+  });
+
+  const files = (auth: 'bearer' | 'basic'): WebDAVClient =>
+    auth === 'bearer'
+      ? createClient(`${base}/proxy/files/`, { headers: { authorization: `Bearer ${token}` } })
+      : createClient(`${base}/proxy/files/`, { username: 'alice@demo.test', password: token });
+
+  async function propfind(path: string, depth: '0' | '1'): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${base}${path}`, {
+      method: 'PROPFIND',
+      headers: { authorization: `Bearer ${token}`, depth, 'content-type': 'application/xml' },
+      body: '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>',
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  const hrefs = (xml: string): string[] =>
+    [...xml.matchAll(/<D:href>([^<]*)<\/D:href>/g)].map((m) => m[1] ?? '');
+
+  it('webdav (Bearer): mkcol, upload, list, download, copy, move, delete', async () => {
+    const client = files('bearer');
+    await client.createDirectory('/docs');
+    await client.putFileContents('/docs/report été.txt', 'first draft');
+    await client.putFileContents('/docs/data.bin', Buffer.from([0, 1, 2, 255]));
+    const listed = (await client.getDirectoryContents('/docs')) as FileStat[];
+    expect(listed.map((f) => f.filename).sort()).toEqual(['/docs/data.bin', '/docs/report été.txt']);
+    expect(await client.getFileContents('/docs/report été.txt', { format: 'text' })).toBe('first draft');
+    expect(Buffer.from((await client.getFileContents('/docs/data.bin')) as ArrayBuffer)).toEqual(
+      Buffer.from([0, 1, 2, 255]),
+    );
+
+    // COPY and MOVE send Destination with the proxy URL; the upstream must get its own.
+    await client.copyFile('/docs/report été.txt', '/docs/copy.txt');
+    await client.moveFile('/docs/data.bin', '/archive.bin');
+    expect(await client.exists('/archive.bin')).toBe(true);
+    expect(await client.exists('/docs/data.bin')).toBe(false);
+    expect(await client.getFileContents('/docs/copy.txt', { format: 'text' })).toBe('first draft');
+    expect((await client.stat('/docs/copy.txt')) as FileStat).toMatchObject({ type: 'file', size: 11 });
+
+    await client.deleteFile('/docs/copy.txt');
+    await client.deleteFile('/archive.bin');
+    expect(((await client.getDirectoryContents('/docs')) as FileStat[]).map((f) => f.basename)).toEqual([
+      'report été.txt',
+    ]);
+  });
+
+  it('webdav (API token as the Basic password): LOCK and UNLOCK, writes with the lock token', async () => {
+    const client = files('basic');
+    await client.putFileContents('/locked.txt', 'v1');
+    const lock = await client.lock('/locked.txt');
+    expect(lock.token).toMatch(/^opaquelocktoken:/);
+    // Without the token the upstream refuses (423); with it in a tagged If list, it accepts.
+    const refused = await fetch(`${base}/proxy/files/locked.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+      body: 'v2',
+    });
+    expect(refused.status).toBe(423);
+    const tagged = await fetch(`${base}/proxy/files/locked.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, if: `<${base}/proxy/files/locked.txt> (<${lock.token}>)` },
+      body: 'v2',
+    });
+    expect(tagged.status).toBe(204);
+    // Apache wants the Coded-URL form (RFC 4918 §10.5); the client sends what LOCK returned.
+    await client.unlock('/locked.txt', `<${lock.token}>`);
+    expect(await client.getFileContents('/locked.txt', { format: 'text' })).toBe('v2');
+    await client.deleteFile('/locked.txt');
+  });
+
+  it('PROPFIND Depth 0 and 1, with and without the trailing slash: every href names the proxy', async () => {
+    await files('bearer').putFileContents('/docs/b%20c.txt', 'x');
+    const one = await propfind('/proxy/files/docs/', '1');
+    expect(one.status).toBe(207);
+    expect(hrefs(one.body).sort()).toEqual([
+      '/proxy/files/docs/',
+      '/proxy/files/docs/b%2520c.txt',
+      '/proxy/files/docs/report%20%c3%a9t%c3%a9.txt',
+    ]);
+    const zero = await propfind('/proxy/files/docs/', '0');
+    expect(hrefs(zero.body)).toEqual(['/proxy/files/docs/']);
+    const root = await propfind('/proxy/files', '0');
+    expect(root.status).toBe(207);
+    expect(hrefs(root.body)).toEqual(['/proxy/files/']);
+    expect(one.body).not.toContain('/dav/');
+  });
+
+  it('asks for Basic when the credential is missing, so password-only clients prompt', async () => {
+    const res = await fetch(`${base}/proxy/files/`, { method: 'PROPFIND', headers: { depth: '0' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="Latchkey"/);
+    expect(bed.filesGate.refused()).toBe(0); // refused by Latchkey, nothing sent upstream
+  });
+
+  it('answers the RFC 6764 well-known URIs with the DAV root', async () => {
+    for (const kind of ['caldav', 'carddav']) {
+      const res = await fetch(`${base}/proxy/calendar/.well-known/${kind}`, {
+        method: 'PROPFIND',
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(301);
+      expect(res.headers.get('location')).toBe('/proxy/calendar/');
+    }
+  });
+
+  const event = (uid: string, start: string): string =>
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Latchkey tests//EN',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20260101T000000Z',
+      `DTSTART:${start}`,
+      'DURATION:PT1H',
+      `SUMMARY:${uid}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+
+  for (const auth of ['Bearer', 'Basic'] as const) {
+    it(`tsdav (${auth}): discovers the principal, makes a calendar, creates and queries events`, async () => {
+      const client = new DAVClient({
+        serverUrl: `${base}/proxy/calendar/`,
+        ...(auth === 'Bearer'
+          ? { authMethod: 'Bearer' as const, credentials: { accessToken: token } }
+          : { authMethod: 'Basic' as const, credentials: { username: 'alice@demo.test', password: token } }),
+        defaultAccountType: 'caldav',
+      });
+      await client.login();
+      // Discovery went through the principal (RFC 5397) and the home set (RFC 4791 §6.2.1).
+      expect(client.account?.principalUrl).toBe(`${base}/proxy/calendar/alice/`);
+      expect(client.account?.homeUrl).toBe(`${base}/proxy/calendar/alice/`);
+
+      const calendarUrl = `${base}/proxy/calendar/alice/${auth.toLowerCase()}-work/`;
+      await client.makeCalendar({ url: calendarUrl, props: { displayname: `${auth} work` } });
+      const calendars: DAVCalendar[] = await client.fetchCalendars();
+      const calendar = calendars.find((c) => c.url === calendarUrl);
+      if (calendar === undefined)
+        expect.fail(`no ${calendarUrl} in ${calendars.map((c) => c.url).join(', ')}`);
+
+      for (const [uid, start] of [
+        ['standup', '20260302T090000Z'],
+        ['review', '20260310T140000Z'],
+        ['later', '20260601T090000Z'],
+      ] as const) {
+        const created = await client.createCalendarObject({
+          calendar,
+          filename: `${uid}.ics`,
+          iCalString: event(uid, start),
+        });
+        expect(created.status).toBe(201);
+      }
+
+      // calendar-query REPORT with a time range (RFC 4791 §7.8).
+      const march = await client.fetchCalendarObjects({
+        calendar,
+        timeRange: { start: '2026-03-01T00:00:00Z', end: '2026-04-01T00:00:00Z' },
+      });
+      expect(march.map((o) => o.url).sort()).toEqual([
+        `${calendarUrl}review.ics`,
+        `${calendarUrl}standup.ics`,
+      ]);
+      expect(march.find((o) => o.url.endsWith('review.ics'))?.data).toContain('SUMMARY:review');
+
+      // calendar-multiget REPORT (RFC 4791 §7.9): the hrefs in the request body name the proxy.
+      const multiget = await client.calendarMultiGet({
+        url: calendarUrl,
+        props: { 'd:getetag': {}, 'c:calendar-data': {} },
+        objectUrls: [`/proxy/calendar/alice/${auth.toLowerCase()}-work/later.ics`],
+        depth: '1',
+      });
+      expect(multiget).toHaveLength(1);
+      expect(multiget[0]?.href).toBe(`/proxy/calendar/alice/${auth.toLowerCase()}-work/later.ics`);
+      expect(JSON.stringify(multiget[0]?.props)).toContain('SUMMARY:later');
+    });
+  }
+});
