@@ -34,6 +34,7 @@ import { revokeTokenRoute } from './routes/api-tokens/revoke.js';
 import { rotateTokenRoute } from './routes/api-tokens/rotate.js';
 import { introspectRoute } from './routes/oauth/introspect.js';
 import { revokeRoute } from './routes/oauth/revoke.js';
+import { tokenExchangeRoute } from './routes/oauth/token.js';
 import { authRoutes } from './routes/auth.js';
 import { ConnectionManager } from './connections/manage.js';
 import { RefreshEngine } from './refresh/engine.js';
@@ -257,6 +258,7 @@ export async function buildApp(
     await app.register(operatorPartnerRoutes, { services });
     await app.register(introspectRoute, { services });
     await app.register(revokeRoute, { services });
+    await app.register(tokenExchangeRoute, { services });
     await app.register(auditRoutes, { services });
     await app.register(proxyRoutes, { services });
     await app.register(davWellKnownRoutes, { services });

@@ -15,10 +15,18 @@ export type OAuthErrorCode =
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
   readonly status: number;
-  constructor(error: OAuthErrorCode, description: string, status = 400) {
+  /** Extra members of the error JSON (RFC 6749 §5.2 allows them), e.g. `authorization_url`. */
+  readonly extra: Readonly<Record<string, string>> | undefined;
+  constructor(
+    error: OAuthErrorCode,
+    description: string,
+    status = 400,
+    extra?: Readonly<Record<string, string>>,
+  ) {
     super(description);
     this.error = error;
     this.status = status;
+    this.extra = extra;
   }
 }
 
@@ -30,7 +38,7 @@ export function installOAuthErrors(scope: FastifyInstance): void {
       return reply
         .code(err.status)
         .header('cache-control', 'no-store')
-        .send({ error: err.error, error_description: err.message });
+        .send({ ...err.extra, error: err.error, error_description: err.message });
     }
     const appError = toAppError(err as Error);
     if (appError.status >= 500) request.log.error({ err, code: appError.code }, 'oauth request failed');
