@@ -294,7 +294,11 @@ export async function startBearerGate(options: BearerGateOptions): Promise<Beare
         // Drain what the client sent so it reads the answer rather than a reset.
         req.resume();
         res.writeHead(401, {
-          'www-authenticate': 'Bearer realm="dav", error="invalid_token"',
+          // Basic clients (litmus) send credentials only once challenged for Basic.
+          'www-authenticate':
+            options.basicPassword === undefined
+              ? 'Bearer realm="dav", error="invalid_token"'
+              : 'Basic realm="dav", Bearer realm="dav", error="invalid_token"',
           'content-length': '0',
         });
         res.end();
