@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { raw } from './helpers/raw-http.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
@@ -6,38 +6,6 @@ import { tempDataDir, testConfig } from './helpers/config.js';
 import { connectThroughConsent, createApiToken, devIdpToken } from './helpers/dav-bed.js';
 import { HOSTED_HOST, startProxyBed, type ProxyBed } from './helpers/proxy-bed.js';
 import { storeTiers } from './helpers/store-tiers.js';
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request with the path sent exactly as written (fetch would normalise `..` away). */
-function raw(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Promise<RawAnswer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () => {
   const tier = storeTiers().find((t) => t.name === 'postgres' && t.available) ?? storeTiers()[0]!;
