@@ -113,6 +113,36 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     await client.deleteFile('/locked.txt');
   });
 
+  it('evaluates a tagged If list on the resource it names (RFC 4918 §10.4.3)', async () => {
+    const put = (condition: string) =>
+      fetch(`${base}/proxy/files/tagged.txt`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, if: condition },
+        body: 'next',
+      });
+    await files('bearer').putFileContents('/tagged.txt', 'first');
+    const head = await fetch(`${base}/proxy/files/tagged.txt`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const etag = head.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    // Only a tag that names the upstream's own resource makes the server check the condition.
+    expect((await put(`<${base}/proxy/files/tagged.txt> (["wrong"])`)).status).toBe(412);
+    expect((await put(`</proxy/files/tagged.txt> ([${etag}])`)).status).toBe(204);
+  });
+
+  it("points the upstream's redirects at the proxy, never at the upstream", async () => {
+    await files('bearer').createDirectory('/folder');
+    // mod_dir answers a collection without its slash with an absolute redirect.
+    const res = await fetch(`${base}/proxy/files/folder`, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe(`${base}/proxy/files/folder/`);
+  });
+
   it('PROPFIND Depth 0 and 1, with and without the trailing slash: every href names the proxy', async () => {
     await files('bearer').putFileContents('/docs/b%20c.txt', 'x');
     const one = await propfind('/proxy/files/docs/', '1');
