@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { DAVClient, type DAVCalendar } from 'tsdav';
 import { createClient, type FileStat, type WebDAVClient } from 'webdav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,29 @@ import { storeTiers } from './helpers/store-tiers.js';
  * connection's access token, the clients holding only a Latchkey API token (as Bearer or as the
  * Basic password). Every href the clients see must point at the proxy, or they would fail.
  */
+const CALENDAR_HOST = 'calendar.dav.test';
+
+/** A request with a Host header of our choosing (fetch may not set Host). */
+function onHost(
+  url: string,
+  host: string,
+  method: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { ...headers, host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
 describe('WebDAV and CalDAV clients through the proxy', () => {
   const tier = storeTiers().find((t) => t.name === 'postgres' && t.available) ?? storeTiers()[0]!;
   const data = tempDataDir();
@@ -34,7 +58,11 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     const port = await freePort('127.0.0.1');
     base = `http://127.0.0.1:${port}`;
     bed = await startDavBed(base);
-    server = await startServer(testConfig(data.dir, { server: { port }, services: bed.services }), { store });
+    // The calendar is also reachable on a host route, keeping Radicale's own paths.
+    const services = bed.services.map((s) =>
+      s.id === 'calendar' ? { ...s, proxy: { host: CALENDAR_HOST } } : s,
+    );
+    server = await startServer(testConfig(data.dir, { server: { port }, services }), { store });
     const idp = await devIdpToken(base, 'alice');
     await connectThroughConsent(base, idp, 'files', 'alice');
     await connectThroughConsent(base, idp, 'calendar', 'alice');
@@ -176,6 +204,20 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
       expect(res.status).toBe(301);
       expect(res.headers.get('location')).toBe('/proxy/calendar/');
     }
+  });
+
+  it("serves a host route with the server's own paths, and its well-known URIs at the host root", async () => {
+    const wellKnown = await onHost(`${base}/.well-known/caldav`, CALENDAR_HOST, 'PROPFIND');
+    expect(wellKnown.status).toBe(301);
+    expect(wellKnown.headers.location).toBe('/');
+    const principal = await onHost(`${base}/alice/`, CALENDAR_HOST, 'PROPFIND', {
+      authorization: `Bearer ${token}`,
+      depth: '0',
+    });
+    expect(principal.status).toBe(207);
+    expect(principal.body).toContain('<href>/alice/</href>');
+    // The same well-known path on Latchkey's own host is not a DAV service.
+    expect((await fetch(`${base}/.well-known/caldav`, { redirect: 'manual' })).status).toBe(404);
   });
 
   const event = (uid: string, start: string): string =>
