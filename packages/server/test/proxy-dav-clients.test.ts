@@ -52,6 +52,7 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
   let bed: DavBed;
   let base: string;
   let token: string;
+  let readOnly: string;
 
   beforeAll(async () => {
     ({ store, dispose } = await tier.open());
@@ -67,6 +68,7 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     await connectThroughConsent(base, idp, 'files', 'alice');
     await connectThroughConsent(base, idp, 'calendar', 'alice');
     token = await createApiToken(base, idp, ['files', 'calendar'], ['read', 'write', 'delete']);
+    readOnly = await createApiToken(base, idp, ['files'], ['read']);
   }, 60_000);
   afterAll(async () => {
     await server.close();
@@ -193,6 +195,39 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="Latchkey"/);
     expect(bed.filesGate.refused()).toBe(0); // refused by Latchkey, nothing sent upstream
+  });
+
+  it('lets a read-only token list and download but not change anything (SPEC §5)', async () => {
+    await files('bearer').putFileContents('/readme.txt', 'read me');
+    const client = createClient(`${base}/proxy/files/`, { username: 'alice@demo.test', password: readOnly });
+    expect(await client.getFileContents('/readme.txt', { format: 'text' })).toBe('read me');
+    expect(((await client.getDirectoryContents('/')) as FileStat[]).map((f) => f.basename)).toContain(
+      'readme.txt',
+    );
+    const before = bed.filesGate.accepted().length;
+    for (const attempt of [
+      () => client.putFileContents('/readme.txt', 'changed'),
+      () => client.createDirectory('/new'),
+      () => client.moveFile('/readme.txt', '/moved.txt'),
+      () => client.lock('/readme.txt'),
+      () => client.deleteFile('/readme.txt'),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ status: 403 });
+    }
+    expect(bed.filesGate.accepted().length).toBe(before); // refused before anything went upstream
+    expect(await client.getFileContents('/readme.txt', { format: 'text' })).toBe('read me');
+  });
+
+  it('refuses a REPORT body larger than 1 MiB with 413, sending nothing upstream', async () => {
+    const before = bed.calendarGate.accepted().length;
+    const res = await fetch(`${base}/proxy/calendar/alice/`, {
+      method: 'REPORT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml', depth: '1' },
+      body: `<?xml version="1.0"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">${'<D:href>/proxy/calendar/alice/x.ics</D:href>'.repeat(30_000)}</C:calendar-multiget>`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(bed.calendarGate.accepted().length).toBe(before);
   });
 
   it('answers the RFC 6764 well-known URIs with the DAV root', async () => {

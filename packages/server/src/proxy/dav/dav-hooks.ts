@@ -23,19 +23,26 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBounded(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buffer.length;
-    if (size > limit) {
-      body.destroy();
-      throw new AppError('payload_too_large', `a DAV query body may not exceed ${limit} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a query body of at most `limit` bytes. Past the limit the rest is read and discarded,
+ * not cut off: destroying the request would reset the connection before the client reads the 413.
+ */
+function readBounded(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer | string) => {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buffer.length;
+      if (size <= limit) chunks.push(buffer);
+    });
+    body.once('error', reject);
+    body.once('end', () => {
+      if (size > limit)
+        reject(new AppError('payload_too_large', `a DAV query body may not exceed ${limit} bytes`));
+      else resolve(Buffer.concat(chunks));
+    });
+  });
 }
 
 /**
