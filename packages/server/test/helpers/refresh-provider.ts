@@ -35,6 +35,9 @@ export class RefreshProvider {
   expiresIn = 3600;
   /** Refresh requests received, whatever their outcome. */
   requests = 0;
+  /** Most refresh requests ever in progress at once (a slow provider makes overlap visible). */
+  maxInFlight = 0;
+  #inFlight = 0;
   /** Grants revoked because a spent refresh token came back (must stay 0 for Latchkey). */
   reuseDetected = 0;
   readonly #grants = new Map<string, Grant>();
@@ -111,6 +114,16 @@ export class RefreshProvider {
       return;
     }
 
+    this.#inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    try {
+      await this.#refresh(req, res, form);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #refresh(req: IncomingMessage, res: ServerResponse, form: URLSearchParams): Promise<void> {
     const mode = this.mode;
     if (mode.kind === 'status') {
       this.#send(
