@@ -1,0 +1,281 @@
+/*
+ * Proxy throughput and latency (SPEC §6.1) against the bar of SPEC §12: Latchkey's proxy with an
+ * API token (cache warm) must do ≥ 90 % of a bare pass-through proxy written directly on
+ * `node:http` + undici (bench/support/bare-proxy.ts), on the same upstream in the same run.
+ * nginx `proxy_pass` is reported alongside as the industry reference (skipped if absent).
+ * Targets alternate over several rounds, 1 KiB and 64 KiB bodies; the load generator is `wrk`
+ * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
+ * process; Latchkey runs in this one (the load generator is a process of its own too).
+ * Run by `npm run bench` (bench/run.ts); never part of `npm test`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '../packages/server/src/app.js';
+import { createConfig } from '../packages/server/src/config/load.js';
+import { sealToken } from '../packages/server/src/connections/secrets.js';
+import { newId } from '../packages/server/src/ids.js';
+import { saveConnectionTokens } from '../packages/server/src/store/connections.js';
+import { openStore } from '../packages/server/src/store/db.js';
+import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
+
+const ROUNDS = 3;
+const SECONDS = 3;
+const CONNECTIONS = 32;
+const SIZES = ['1k', '64k'] as const;
+const BAR = 0.9;
+const root = resolve(import.meta.dirname, '..');
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** Starts a bench helper script as a child; resolves with it and the port it prints. */
+function startChild(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((done, fail) => {
+    child.stdout.once('data', (chunk: Buffer) => {
+      done({ child, port: Number(chunk.toString('utf8').trim()) });
+    });
+    child.once('exit', (code) => {
+      fail(new Error(`${args.join(' ')} exited with ${code}`));
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => {
+        done(port);
+      });
+    });
+  });
+}
+
+async function startNginx(upstreamPort: number): Promise<{ port: number; stop: () => void } | undefined> {
+  const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+  if (bin === undefined) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-nginx-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`,
+  );
+  const child = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
+    stdio: 'ignore',
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  if (child.exitCode !== null) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  return {
+    port,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+
+/** Runs a command without blocking this process's event loop (Latchkey serves from it). */
+function output(cmd: string, args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.once('error', fail);
+    child.once('exit', () => {
+      done(out);
+    });
+  });
+}
+
+/** One load run against `url`; wrk's (or autocannon's) requests/s and latency percentiles. */
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Sample> {
+  if (hasWrk) {
+    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    const out = await output('wrk', [...args, url]);
+    const latency = (q: string) => {
+      const m = new RegExp(`^\\s+${q}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+      if (m?.[1] === undefined) throw new Error(`no ${q}% latency in wrk output:\n${out}`);
+      const unit = m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1;
+      return Number(m[1]) * unit;
+    };
+    const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(out)?.[1];
+    if (rps === undefined) throw new Error(`no Requests/sec in wrk output:\n${out}`);
+    if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`${url} answered errors:\n${out}`);
+    return { rps: Number(rps), p50: latency('50'), p99: latency('99') };
+  }
+  const bin = join(root, 'node_modules', '.bin', 'autocannon');
+  const args = ['-j', '-c', String(CONNECTIONS), '-d', String(seconds)];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  const out = await output(bin, [...args, url]);
+  const r = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+  };
+  if (r.non2xx > 0) throw new Error(`${url} answered ${r.non2xx} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+async function main(): Promise<void> {
+  const upstream = await startChild(['bench/support/proxy-upstream.ts']);
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const bare = await startChild(['bench/support/bare-proxy.ts', upstreamUrl]);
+  const nginx = await startNginx(upstream.port);
+
+  const data = benchDataDir();
+  const store = await openStore({ pgliteDir: 'memory://' });
+  const config = createConfig(
+    {
+      dataDir: data.dir,
+      log: { level: 'silent' },
+      server: { host: '127.0.0.1', port: 0 },
+      proxy: { rateLimit: { requestsPerSecond: 1e9, burst: 1_000_000 } },
+      services: [
+        {
+          id: 'bench',
+          name: 'Bench upstream',
+          baseUrl: `${upstreamUrl}/`,
+          connector: {
+            type: 'oauth2',
+            authorizationEndpoint: `${upstreamUrl}/authorize`,
+            tokenEndpoint: `${upstreamUrl}/token`,
+            clientId: 'bench',
+          },
+        },
+      ],
+    },
+    {},
+  );
+  const { app, services } = await buildApp(config, { store });
+  try {
+    const idp = (
+      await app.inject({ method: 'POST', url: '/dev-idp/token', payload: { user: 'alice' } })
+    ).json<{ access_token: string }>().access_token;
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/api-tokens',
+      headers: { authorization: `Bearer ${idp}` },
+      payload: { name: 'bench', services: ['bench'], permissions: ['read'], expiresInDays: 7 },
+    });
+    const token = created.json<{ token: string }>().token;
+    const verified = await services.apiTokenVerifier.verify(token, '127.0.0.1');
+    // The connection as a consent would leave it: an access token valid for a day.
+    await store.db.transaction((tx) =>
+      saveConnectionTokens(
+        tx,
+        { tenantId: verified.tenantId, userId: verified.user.id, serviceId: 'bench' },
+        newId('con'),
+        (rowId) => ({
+          status: 'active',
+          accessTokenEnc: sealToken(services.keyring, rowId, 'access_token', 'downstream-bench-token'),
+          refreshTokenEnc: null,
+          tokenType: 'Bearer',
+          scopes: [],
+          expiresAt: new Date(Date.now() + 86_400_000),
+        }),
+      ),
+    );
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+
+    const targets: { name: string; url: (size: string) => string; headers: Record<string, string> }[] = [
+      { name: 'bare node:http + undici', url: (s) => `http://127.0.0.1:${bare.port}/${s}`, headers: {} },
+      {
+        name: 'Latchkey, API token',
+        url: (s) => `${address}/proxy/bench/${s}`,
+        headers: { authorization: `Bearer ${token}` },
+      },
+    ];
+    if (nginx !== undefined)
+      targets.push({
+        name: 'nginx proxy_pass',
+        url: (s) => `http://127.0.0.1:${nginx.port}/${s}`,
+        headers: {},
+      });
+    else process.stdout.write('nginx not installed: its reference row is skipped\n');
+    process.stdout.write(
+      `load generator: ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s\n`,
+    );
+
+    // Warm-up: JIT, pools, the token cache.
+    for (const t of targets) await load(t.url('1k'), t.headers, 1);
+
+    const results = new Map<string, Sample[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const size of SIZES) {
+        for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+          const key = `${t.name}|${size}`;
+          const list = results.get(key) ?? [];
+          list.push(await load(t.url(size), t.headers, SECONDS));
+          results.set(key, list);
+        }
+      }
+    }
+
+    const summary = (name: string, size: string): Sample => {
+      const list = results.get(`${name}|${size}`) ?? [];
+      return {
+        rps: median(list.map((s) => s.rps)),
+        p50: median(list.map((s) => s.p50)),
+        p99: median(list.map((s) => s.p99)),
+      };
+    };
+    const rows: BarRow[] = [];
+    for (const size of SIZES) {
+      const base = summary('bare node:http + undici', size);
+      for (const t of targets) {
+        const s = summary(t.name, size);
+        const ratio = s.rps / base.rps;
+        const isLatchkey = t.name.startsWith('Latchkey');
+        rows.push({
+          figure: `${t.name}, ${size}`,
+          measured: `${Math.round(s.rps).toLocaleString('en-US')}/s p50 ${s.p50.toFixed(2)} ms p99 ${s.p99.toFixed(2)} ms (${(ratio * 100).toFixed(0)} %)`,
+          baseline: `${Math.round(base.rps).toLocaleString('en-US')}/s p50 ${base.p50.toFixed(2)} ms p99 ${base.p99.toFixed(2)} ms`,
+          bar: isLatchkey ? `≥ ${BAR * 100} % of bare` : 'reference',
+          met: isLatchkey ? ratio >= BAR : undefined,
+        });
+      }
+    }
+    printTable(rows);
+  } finally {
+    await app.close();
+    await store.close();
+    data.cleanup();
+    nginx?.stop();
+    bare.child.kill('SIGTERM');
+    upstream.child.kill('SIGTERM');
+  }
+}
+
+await main();
