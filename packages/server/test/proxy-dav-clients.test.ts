@@ -190,6 +190,36 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     expect(one.body).not.toContain('/dav/');
   });
 
+  it('decodes and rewrites a multistatus the upstream compressed although asked not to', async () => {
+    const client = files('bearer');
+    await client.createDirectory('/gz');
+    await client.putFileContents('/gz/one.txt', '1');
+    const direct = await fetch(`${bed.apache.url}/dav/gz/`, {
+      method: 'PROPFIND',
+      headers: { depth: '1', 'accept-encoding': 'identity' },
+    });
+    expect(direct.headers.get('content-encoding')).toBe('gzip'); // the upstream really does it
+    await direct.body?.cancel();
+    const res = await fetch(`${base}/proxy/files/gz/`, {
+      method: 'PROPFIND',
+      headers: { authorization: `Bearer ${token}`, depth: '1' },
+    });
+    expect(res.status).toBe(207);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(hrefs(await res.text()).sort()).toEqual(['/proxy/files/gz/', '/proxy/files/gz/one.txt']);
+  });
+
+  it('never rewrites file bodies: an XML file full of upstream paths downloads byte for byte', async () => {
+    const xml = `<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/dav/docs/</D:href></D:response></D:multistatus>`;
+    const client = files('bearer');
+    await client.putFileContents('/stored.xml', xml);
+    const res = await fetch(`${base}/proxy/files/stored.xml`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.headers.get('content-type')).toMatch(/xml/);
+    expect(await res.text()).toBe(xml);
+  });
+
   it('asks for Basic when the credential is missing, so password-only clients prompt', async () => {
     const res = await fetch(`${base}/proxy/files/`, { method: 'PROPFIND', headers: { depth: '0' } });
     expect(res.status).toBe(401);

@@ -121,7 +121,7 @@ export async function startApacheDav(): Promise<DavProcess> {
       `Mutex file:${join(root, 'run')} default`,
       `ErrorLog "${join(root, 'error.log')}"`,
       'LogLevel warn',
-      ...['mpm_event', 'authz_core', 'dav', 'dav_fs', 'mime', 'dir', 'setenvif'].map(
+      ...['mpm_event', 'authz_core', 'dav', 'dav_fs', 'mime', 'dir', 'setenvif', 'filter', 'deflate'].map(
         (m) => `LoadModule ${m}_module ${APACHE_MODULES}/mod_${m}.so`,
       ),
       ...(asRoot ? ['User www-data', 'Group www-data'] : []),
@@ -140,6 +140,12 @@ export async function startApacheDav(): Promise<DavProcess> {
       `<Directory "${dir}">`,
       '  Dav On',
       '</Directory>',
+      // Under /dav/gz/ the server compresses its XML whatever the client accepts (force-gzip):
+      // an upstream that ignores `Accept-Encoding: identity`, for the proxy's decode path.
+      'SetEnvIf Request_URI "^/dav/gz/" force-gzip',
+      '<LocationMatch "^/dav/gz/">',
+      '  SetOutputFilter DEFLATE',
+      '</LocationMatch>',
       '',
     ].join('\n'),
   );
