@@ -8,7 +8,7 @@ import { rewriteDestination, rewriteIfHeader, rewriteLocation } from '../src/pro
 import { davBase, toProxyHref, toUpstreamHref, type DavBases } from '../src/proxy/dav/href-map.js';
 import { rewriteRequestBody, rewriteResponseBody } from '../src/proxy/dav/rewrite-bodies.js';
 import { wellKnownRedirect } from '../src/proxy/dav/well-known.js';
-import { rewriteXmlHrefs } from '../src/proxy/dav/xml-hrefs.js';
+import { rewriteXmlHrefs, XmlHrefRewriter } from '../src/proxy/dav/xml-hrefs.js';
 
 const bases: DavBases = {
   upstream: davBase('http://dav.internal:8080/remote/dav/'),
@@ -147,6 +147,22 @@ describe('multistatus bodies (RFC 4918 §13)', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('streams: what is complete leaves before the body ends, an open href is held back', async () => {
+    const rewriter = new XmlHrefRewriter((h) => toProxyHref(h, bases));
+    const out: string[] = [];
+    rewriter.on('data', (chunk: Buffer) => out.push(chunk.toString('latin1')));
+    rewriter.write(
+      Buffer.from('<D:multistatus xmlns:D="DAV:"><D:href>/remote/dav/a</D:href><D:href>/remote/d'),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.join('')).toBe('<D:multistatus xmlns:D="DAV:"><D:href>/proxy/files/a</D:href>');
+    rewriter.end(Buffer.from('av/b</D:href></D:multistatus>'));
+    await new Promise((resolve) => rewriter.once('end', resolve));
+    expect(out.join('')).toBe(
+      '<D:multistatus xmlns:D="DAV:"><D:href>/proxy/files/a</D:href><D:href>/proxy/files/b</D:href></D:multistatus>',
     );
   });
 
