@@ -54,7 +54,7 @@ describe('DAV test bed: real servers behind token-checking gates', () => {
           headers: { depth: '0', ...(authorization === undefined ? {} : { authorization }) },
         });
         expect(res.status).toBe(401);
-        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+        expect(res.headers.get('www-authenticate')).toMatch(/Bearer realm="dav", error="invalid_token"/);
       }
     }
   });
