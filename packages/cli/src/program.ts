@@ -1,10 +1,20 @@
 import { Command } from 'commander';
 import { VERSION } from '@latchkey/server';
+import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
+import { registerConnect } from './commands/connect.js';
+import { registerConnections } from './commands/connections.js';
 import { registerDev } from './commands/dev.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerKeys } from './commands/keys.js';
+import { registerLogin } from './commands/login.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerOperator } from './commands/operator.js';
+import { registerProxy } from './commands/proxy.js';
 import { registerServe } from './commands/serve.js';
+import { registerServices } from './commands/services.js';
+import { registerTokens } from './commands/tokens.js';
+import { registerWhoami } from './commands/whoami.js';
 
 /** The `latchkey` command tree. */
 export function buildProgram(): Command {
@@ -12,11 +22,23 @@ export function buildProgram(): Command {
     .description('Latchkey: one credential for every service of your suite')
     .version(VERSION)
     .showHelpAfterError()
+    // Each command owns its options (`audit --format` and `audit verify --format` differ).
+    .enablePositionalOptions()
     .exitOverride();
+  registerLogin(program);
+  registerWhoami(program);
+  registerServices(program);
+  registerConnect(program);
+  registerConnections(program);
+  registerTokens(program);
+  registerProxy(program);
+  registerAudit(program);
+  registerAdmin(program);
+  registerOperator(program);
   registerServe(program);
   registerMigrate(program);
   registerKeys(program);
+  registerDoctor(program);
   registerDev(program);
-  registerAudit(program);
   return program;
 }

@@ -1,11 +1,36 @@
 import type { Command } from 'commander';
 import { openConfiguredStore, sealPending, verifyChains } from '@latchkey/server';
+import { withApiOptions } from '../api/options.js';
 import { serverConfig } from '../server-config.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { examples } from '../output.js';
+import { auditAction } from './audit-list.js';
 
-/** `latchkey audit verify`: recompute the audit hash chains from the store the config names. */
+/**
+ * `latchkey audit [filters] [--follow]`: your audit events from the API; `latchkey audit verify`:
+ * recompute the audit hash chains from the store the config names.
+ */
 export function registerAudit(program: Command): void {
-  const audit = program.command('audit').description('Audit log: tamper-evidence checks');
+  const audit = withApiOptions(program.command('audit'))
+    .description('Audit log: list or follow your events; verify the tamper-evident chains')
+    .option('--action <action>', 'only this action (e.g. api_token.created)')
+    .option('--actor <actor>', 'only events by this actor')
+    .option('--target <target>', 'only events about this target')
+    .option('--outcome <outcome>', 'success or failure')
+    .option('--from <time>', 'from this ISO time')
+    .option('--to <time>', 'up to this ISO time')
+    .option('--search <text>', 'full-text search')
+    .option('--limit <n>', 'at most this many events', '50')
+    .option('-f, --follow', 'keep printing new events as they happen (Ctrl-C to stop)')
+    .addHelpText(
+      'after',
+      examples(
+        'latchkey audit --action api_token.created',
+        'latchkey audit --follow',
+        'latchkey audit --format json --limit 500',
+      ),
+    )
+    .action(auditAction);
   audit
     .command('verify')
     .description('Recompute every audit hash chain and name the first broken block (exit 1 when broken)')
