@@ -1,5 +1,4 @@
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AppError } from '../errors.js';
 import type { AuditEventInput } from '../audit/record.js';
@@ -74,58 +73,80 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
   }
   const replayable = body === null || (Buffer.isBuffer(body) && body.length <= MAX_REPLAYABLE);
 
-  const send = (): Promise<Dispatcher.ResponseData> =>
-    target.pool
-      .request({ method: request.method, path: upstreamPath, headers, body })
-      .catch((err: unknown) => {
-        throw upstreamError(err);
-      });
-  const sentAt = performance.now();
-  let res = await send();
-  if (res.statusCode === 401 && replayable && call.membership !== undefined && call.principal !== undefined) {
-    // SPEC §6.1: the upstream refused the token — refresh once (unless someone already did) and retry once.
-    await res.body.dump();
-    const fresh = await deps.freshTokens.acquire(
-      { tenantId: call.membership.tenantId, userId: call.principal.user.id },
-      target.service.id,
-      { rejected: token.accessToken, actor: actorOf(call) },
-    );
-    headers[target.injectHeader] = inject(target.injectParts, fresh.accessToken);
-    res = await send();
-  }
-  const status = res.statusCode;
-  deps.metrics.upstreamDuration.observe(
-    { service: target.service.id, status_class: statusClass(status) },
-    (performance.now() - sentAt) / 1000,
-  );
-
-  const out = clientResponseHeaders(res.headers, ctx);
-  target.hooks.rewriteResponseHeaders?.(ctx, status, out);
-  let responseBody: Readable = res.body;
-  const replaced = target.hooks.transformResponseBody?.(ctx, status, out, res.body);
-  if (replaced !== undefined) {
-    responseBody = replaced;
-    delete out['content-length'];
-  }
-  out['x-request-id'] = request.id;
-  if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
-
   const audited = auditAction(call, deps.auditReads);
   let responseBytes = 0;
-  if (audited !== undefined) {
-    responseBody.on('data', (chunk: Buffer) => {
-      responseBytes += chunk.length;
+  let status = 0;
+  // Set by the factory when the upstream answered 401 to a replayable request.
+  const refused = { pending: false };
+  const sentAt = performance.now();
+  // undici `stream`: the upstream body is written straight into the client's socket (no
+  // intermediate Readable), the cheapest path undici offers.
+  const factory: Dispatcher.StreamFactory = ({ statusCode, headers: answer }) => {
+    if (statusCode === 401 && replayable && !refused.pending) {
+      refused.pending = true;
+      return discard();
+    }
+    status = statusCode;
+    deps.metrics.upstreamDuration.observe(
+      { service: target.service.id, status_class: statusClass(statusCode) },
+      (performance.now() - sentAt) / 1000,
+    );
+    const out = clientResponseHeaders(answer, ctx);
+    target.hooks.rewriteResponseHeaders?.(ctx, statusCode, out);
+    let sink: Writable = reply.raw;
+    if (target.hooks.transformResponseBody !== undefined) {
+      const upstreamBody = new PassThrough();
+      const replaced = target.hooks.transformResponseBody(ctx, statusCode, out, upstreamBody);
+      if (replaced !== undefined) {
+        delete out['content-length'];
+        replaced.on('error', (err) => reply.raw.destroy(err));
+        sink = upstreamBody;
+        replaced.pipe(counting(reply.raw));
+      }
+    }
+    out['x-request-id'] = request.id;
+    if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
+    reply.hijack();
+    reply.raw.writeHead(statusCode, out as Record<string, string | string[]>);
+    return sink === reply.raw && audited !== undefined ? counting(reply.raw) : sink;
+  };
+  const counting = (into: Writable): Writable => {
+    if (audited === undefined) return into;
+    const t = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        responseBytes += chunk.length;
+        done(null, chunk);
+      },
     });
-  }
-  reply.hijack();
-  reply.raw.writeHead(status, out as Record<string, string | string[]>);
+    t.pipe(into);
+    return t;
+  };
+  const send = () =>
+    target.pool.stream(
+      { method: request.method, path: upstreamPath, headers, body },
+      factory,
+    );
+
   let outcome = 'forwarded';
   try {
-    await pipeline(responseBody, reply.raw);
+    await send();
+    if (refused.pending && call.membership !== undefined && call.principal !== undefined) {
+      // SPEC §6.1: the upstream refused the token — refresh once (unless someone already did)
+      // and retry once.
+      const fresh = await deps.freshTokens.acquire(
+        { tenantId: call.membership.tenantId, userId: call.principal.user.id },
+        target.service.id,
+        { rejected: token.accessToken, actor: actorOf(call) },
+      );
+      headers[target.injectHeader] = inject(target.injectParts, fresh.accessToken);
+      await send();
+    }
   } catch (err) {
+    if (!reply.sent) throw upstreamError(err);
     // The client went away or the upstream broke mid-body: the status line is already sent, so
     // the only honest signal left is the closed connection.
     outcome = 'upstream_error';
+    reply.raw.destroy();
     request.log.info({ code: (err as { code?: unknown }).code }, 'proxied response interrupted');
   }
   deps.metrics.requests.inc({ service: target.service.id, outcome });
@@ -148,6 +169,15 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
       },
     });
   }
+}
+
+/** A sink for the body of a 401 that is about to be retried. */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _enc, done) {
+      done();
+    },
+  });
 }
 
 /** SPEC §6.1 audit: writes and deletes always; reads only with `audit.proxyReads`. */
