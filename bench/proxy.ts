@@ -22,7 +22,7 @@ import { openStore } from '../packages/server/src/store/db.js';
 import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
 
 const ROUNDS = 3;
-const SECONDS = 3;
+const SECONDS = 2;
 const CONNECTIONS = 32;
 const SIZES = ['1k', '64k'] as const;
 const BAR = 0.9;
