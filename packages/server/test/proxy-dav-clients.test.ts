@@ -220,6 +220,28 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
     expect(await res.text()).toBe(xml);
   });
 
+  it('refuses a COPY or MOVE whose Destination leaves the service, sending nothing upstream', async () => {
+    await files('bearer').putFileContents('/keep.txt', 'stay');
+    const before = bed.filesGate.accepted().length;
+    for (const destination of [
+      `${base}/proxy/calendar/alice/stolen.ics`,
+      `${base}/proxy/files/%2e%2e/escaped.txt`,
+      `/proxy/files/../outside.txt`,
+      'http://evil.example/proxy/files/x.txt',
+    ]) {
+      for (const method of ['COPY', 'MOVE']) {
+        const res = await fetch(`${base}/proxy/files/keep.txt`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, destination },
+        });
+        expect(res.status, `${method} ${destination}`).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      }
+    }
+    expect(bed.filesGate.accepted().length).toBe(before);
+    expect(await files('bearer').getFileContents('/keep.txt', { format: 'text' })).toBe('stay');
+  });
+
   it('asks for Basic when the credential is missing, so password-only clients prompt', async () => {
     const res = await fetch(`${base}/proxy/files/`, { method: 'PROPFIND', headers: { depth: '0' } });
     expect(res.status).toBe(401);

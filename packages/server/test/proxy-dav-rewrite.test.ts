@@ -4,7 +4,12 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asksIdentityEncoding, responseRewrite, rewritesRequestBody } from '../src/proxy/dav/body-policy.js';
-import { rewriteDestination, rewriteIfHeader, rewriteLocation } from '../src/proxy/dav/headers.js';
+import {
+  destinationProblem,
+  rewriteDestination,
+  rewriteIfHeader,
+  rewriteLocation,
+} from '../src/proxy/dav/headers.js';
 import { davBase, toProxyHref, toUpstreamHref, type DavBases } from '../src/proxy/dav/href-map.js';
 import { rewriteRequestBody, rewriteResponseBody } from '../src/proxy/dav/rewrite-bodies.js';
 import { wellKnownRedirect } from '../src/proxy/dav/well-known.js';
@@ -83,6 +88,25 @@ describe('Destination, If and Location headers (RFC 4918 §10.3, §10.4)', () =>
       'http://dav.internal:8080/remote/dav/a/b%C3%A9.txt',
     );
     expect(rewriteDestination('/proxy/files/x/', bases)).toBe('/remote/dav/x/');
+  });
+
+  it('refuses a Destination outside the service or escaping its base (SPEC §6.1)', () => {
+    expect(destinationProblem('https://latchkey.example.com/proxy/files/a%20b', bases)).toBeUndefined();
+    expect(destinationProblem('/proxy/files/new/', bases)).toBeUndefined();
+    expect(destinationProblem('/proxy/files', bases)).toBeUndefined();
+    for (const bad of [
+      '/proxy/calendar/alice/x.ics',
+      'https://evil.example/proxy/files/x',
+      'http://dav.internal:8080/elsewhere/x',
+      '/proxy/files/../calendar/x',
+      '/proxy/files/%2e%2e/%2e%2e/etc/passwd',
+      '/proxy/files/a%2fb',
+      '/proxy/files/a\\b',
+      '/proxy/files/a%0d%0aX-Injected: 1',
+      'mailto:alice@example.com',
+    ]) {
+      expect(destinationProblem(bad, bases), bad).toMatch(/Destination/);
+    }
   });
 
   it('maps the resource tags of If and nothing inside the lists', () => {

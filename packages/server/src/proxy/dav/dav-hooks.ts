@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
 import type { HeaderMap, ProxyContext, ProxyHooks } from '../hooks.js';
 import { asksIdentityEncoding, responseRewrite, rewritesRequestBody } from './body-policy.js';
-import { rewriteDestination, rewriteIfHeader } from './headers.js';
+import { destinationProblem, rewriteDestination, rewriteIfHeader } from './headers.js';
 import { davBase, type DavBases } from './href-map.js';
 import { rewriteRequestBody, rewriteResponseBody } from './rewrite-bodies.js';
 
@@ -53,7 +53,11 @@ export const davHooks: ProxyHooks = {
   rewriteRequestHeaders(ctx: ProxyContext, headers: HeaderMap): void {
     const bases = davBases(ctx);
     const destination = single(headers.destination);
-    if (destination !== undefined) headers.destination = rewriteDestination(destination, bases);
+    if (destination !== undefined) {
+      const problem = destinationProblem(destination, bases);
+      if (problem !== undefined) throw new AppError('bad_request', problem);
+      headers.destination = rewriteDestination(destination, bases);
+    }
     const condition = single(headers.if);
     if (condition !== undefined) headers.if = rewriteIfHeader(condition, bases);
     // RFC 9110 §12.5.3: the answer is rewritten, so ask for it uncompressed (decoded otherwise).

@@ -1,3 +1,4 @@
+import { pathProblem } from '../check-path.js';
 import { toProxyHref, toUpstreamHref, type DavBases } from './href-map.js';
 
 /**
@@ -6,6 +7,29 @@ import { toProxyHref, toUpstreamHref, type DavBases } from './href-map.js';
  */
 export function rewriteDestination(value: string, bases: DavBases): string {
   return toUpstreamHref(value.trim(), bases);
+}
+
+/**
+ * Why a `Destination` must be refused, or undefined. COPY and MOVE write where it points, so it
+ * gets the request path's SSRF and traversal rules (SPEC §6.1) and must stay below the service's
+ * base: a `Destination` naming another service, another host or `../` past the base would let a
+ * token scoped to one service write into another place of the same server.
+ */
+export function destinationProblem(value: string, bases: DavBases): string | undefined {
+  const mapped = rewriteDestination(value, bases);
+  let path: string;
+  if (mapped.startsWith('/')) path = mapped;
+  else if (URL.canParse(mapped) && new URL(mapped).origin === bases.upstream.origin) {
+    const slash = mapped.indexOf('/', mapped.indexOf('//') + 2);
+    path = slash < 0 ? '/' : mapped.slice(slash);
+  } else return 'Destination must name a resource of this service';
+  const [pathOnly = ''] = path.split(/[?#]/, 1);
+  const bare = bases.upstream.path.slice(0, -1);
+  if (!pathOnly.startsWith(bases.upstream.path) && pathOnly !== bare) {
+    return 'Destination must name a resource of this service';
+  }
+  const problem = pathProblem(pathOnly);
+  return problem === undefined ? undefined : `Destination: ${problem}`;
 }
 
 /** `Location` and `Content-Location` of an upstream response, as the client must follow them. */
