@@ -112,9 +112,10 @@ if (benchDatabaseUrl === undefined) {
       concurrency: CONCURRENCY,
       poolSize: POOL,
     };
+    // Counted from before the replicas start: they begin claiming as soon as they are up.
+    const requestsBefore = provider.requests;
     const replicas = [startRefreshReplica(spec), startRefreshReplica(spec)];
     await Promise.all(replicas.map((r) => r.message('ready', 60_000)));
-    const requestsBefore = provider.requests;
     const started = performance.now();
     for (;;) {
       const [left] = await rawRows<{ n: string }>(
