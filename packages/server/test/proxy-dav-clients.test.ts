@@ -378,4 +378,40 @@ describe('WebDAV and CalDAV clients through the proxy', () => {
       expect(JSON.stringify(multiget[0]?.props)).toContain('SUMMARY:later');
     });
   }
+  it('tsdav (CardDAV): an address book made with extended MKCOL (RFC 5689), a vCard stored and listed', async () => {
+    const bookUrl = `${base}/proxy/calendar/alice/contacts/`;
+    const made = await fetch(bookUrl, {
+      method: 'MKCOL',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body:
+        '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav">' +
+        '<D:set><D:prop><D:resourcetype><D:collection/><CR:addressbook/></D:resourcetype>' +
+        '<D:displayname>Contacts</D:displayname></D:prop></D:set></D:mkcol>',
+    });
+    expect(made.status).toBe(201);
+    const client = new DAVClient({
+      serverUrl: `${base}/proxy/calendar/`,
+      authMethod: 'Basic',
+      credentials: { username: 'alice@demo.test', password: token },
+      defaultAccountType: 'carddav',
+    });
+    await client.login();
+    const books = await client.fetchAddressBooks();
+    const book = books.find((b) => b.url === bookUrl);
+    if (book === undefined) expect.fail(`no ${bookUrl} in ${books.map((b) => b.url).join(', ')}`);
+    const vcard = [
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'UID:bob-1',
+      'FN:Bob Example',
+      'N:Example;Bob;;;',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    const created = await client.createVCard({ addressBook: book, filename: 'bob.vcf', vCardString: vcard });
+    expect(created.status).toBe(201);
+    const cards = await client.fetchVCards({ addressBook: book });
+    expect(cards.map((c) => c.url)).toEqual([`${bookUrl}bob.vcf`]);
+    expect(cards[0]?.data).toContain('FN:Bob Example');
+  });
 });
