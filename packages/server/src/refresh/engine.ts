@@ -152,6 +152,10 @@ export class RefreshEngine {
     if (connector === undefined)
       throw new AppError('unknown_service', `service "${row.serviceId}" left the catalogue`);
     if (row.refreshTokenEnc === null) return { kind: 'needs_consent', changed: false };
+    // On PostgreSQL `ex` is already the transaction holding the lock: write in it (a savepoint
+    // would only add round trips). On PGlite writes get a transaction of their own.
+    const write = <T>(fn: (tx: Executor) => Promise<T>): Promise<T> =>
+      this.#store.kind === 'postgres' ? fn(ex) : ex.transaction(fn);
     const count = (outcome: string) => {
       this.#metrics?.refreshes.inc({ service: row.serviceId, trigger: request.trigger, outcome });
     };
@@ -179,7 +183,7 @@ export class RefreshEngine {
             failedAt.getTime() + backoffMs(row.failureCount + 1, retryAfterOf(err, failedAt), this.#random),
           )
         : null;
-      const next = await ex.transaction(async (tx) => {
+      const next = await write(async (tx) => {
         const updated = await updateConnectionIfVersion(tx, tenantId, row.id, row.version, {
           // SPEC §4.4: transient → the connection stays usable until it expires and is retried
           // after the cool-down; permanent → the user must consent again.
@@ -219,7 +223,7 @@ export class RefreshEngine {
       (await findTenantSettings(ex, tenantId)).services?.[row.serviceId],
     );
     const refreshedAt = this.#now();
-    const written = await ex.transaction(async (tx) => {
+    const written = await write(async (tx) => {
       const hasRefresh = tokens.refreshToken !== undefined || row.refreshTokenEnc !== null;
       const updated = await updateConnectionIfVersion(tx, tenantId, row.id, row.version, {
         status: 'active',
