@@ -20,7 +20,7 @@ async function pretty(path: string, source: string): Promise<string> {
 }
 
 async function openapiTypes(document: string): Promise<string> {
-  const ast = await openapiTS(document, { exportType: false, alphabetize: true });
+  const ast = await openapiTS(document, { exportType: false, alphabetize: true, defaultNonNullable: false });
   const body = astToString(ast);
   return pretty(SDK_OPENAPI_PATH, HEADER('docs/openapi.json') + body);
 }

@@ -3213,7 +3213,7 @@ export interface components {
        * @description Only from these addresses
        * @default []
        */
-      allowedCidrs: string[];
+      allowedCidrs?: string[];
       description?: string;
       /**
        * Format: date-time
