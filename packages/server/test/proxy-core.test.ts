@@ -84,6 +84,25 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
   });
 
+  it('on a dav service, challenges with Basic first so password-only clients prompt', async () => {
+    for (const authorization of [undefined, `Basic ${Buffer.from('me:lk_wrong').toString('base64')}`]) {
+      const res = await raw(
+        base,
+        'PROPFIND',
+        '/proxy/davish/',
+        authorization === undefined ? {} : { authorization },
+      );
+      expect(res.status, res.body).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Basic realm="Latchkey", Bearer /);
+    }
+  });
+
+  it('accepts the user’s IdP access token as well as an API token', async () => {
+    const res = await raw(base, 'GET', '/proxy/echo/as-user', { authorization: `Bearer ${idp}` });
+    expect(res.status, res.body).toBe(200);
+    expect(res.headers['ratelimit-limit']).toBeUndefined();
+  });
+
   it('passes status codes through, 429 and 503 with Retry-After', async () => {
     for (const code of [201, 404, 429, 503]) {
       const res = await raw(base, 'GET', `/proxy/echo/status/${code}`, { authorization: `Bearer ${full}` });

@@ -33,7 +33,11 @@ describe('proxy security: scopes, SSRF and traversal, limits, audit, tenant stat
       testConfig(data.dir, {
         server: { port },
         services: bed.services,
-        proxy: { rateLimit: { requestsPerSecond: 0.5, burst: 30 } },
+        proxy: {
+          rateLimit: { requestsPerSecond: 0.5, burst: 30 },
+          headersTimeoutMs: 1_000,
+          maxBodyBytes: 1024 * 1024,
+        },
       }),
       { store },
     );
@@ -142,6 +146,22 @@ describe('proxy security: scopes, SSRF and traversal, limits, audit, tenant stat
     );
     expect(res.status, res.body).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ bodyBytes: 14 });
+  });
+
+  it('answers 504 when the upstream does not answer in time, 413 past the body limit', async () => {
+    const slow = await raw(base, 'GET', '/proxy/echo/hang', { authorization: `Bearer ${tokens.full!}` });
+    expect(slow.status).toBe(504);
+    expect(JSON.parse(slow.body)).toMatchObject({ code: 'upstream_timeout' });
+    const before = bed.upstream.seen.length;
+    const big = await raw(
+      base,
+      'PUT',
+      '/proxy/echo/big',
+      { authorization: `Bearer ${tokens.full!}`, 'content-type': 'application/octet-stream' },
+      Buffer.alloc(1024 * 1024 + 1),
+    );
+    expect(big.status).toBe(413);
+    expect(bed.upstream.seen.length).toBe(before);
   });
 
   it('rate-limits each API token (token bucket): 429 with Retry-After and RateLimit-* headers', async () => {
