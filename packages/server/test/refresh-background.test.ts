@@ -104,6 +104,12 @@ describe.each(storeTiers())('background refresher ($name)', (tier) => {
         expect((r.expiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(3_500_000);
       }
       for (const r of after.filter((x) => ids.slice(6).includes(x.id))) expect(r.version).toBe(1);
+      // /metrics: refreshes by service, trigger and outcome; their latency.
+      const exposed = await metrics.registry.metrics();
+      expect(exposed).toContain(
+        'latchkey_refreshes_total{service="files",trigger="background",outcome="success"} 6',
+      );
+      expect(exposed).toContain('latchkey_refresh_duration_seconds_count{service="files"} 6');
       // Nothing left: a second pass asks the provider nothing.
       await refresher().runOnce();
       expect(provider.refreshes - before).toBe(6);

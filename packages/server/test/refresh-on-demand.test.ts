@@ -103,6 +103,10 @@ describe.each(storeTiers())('on-demand refresh ($name)', (tier) => {
     expect(provider.requests).toBe(before);
     expect(cached).toBeGreaterThan(0);
 
+    // A suspended tenant (or user) is forgotten at once, whatever else is cached.
+    bus.announceLocally({ kind: 'tenant', id: tenantId });
+    expect(tokens.cache.size).toBe(0);
+    expect((await tokens.acquire(owner, REFRESH_SERVICE)).accessToken).toBe(c.accessToken);
     // A refresh elsewhere (here: the manual path) makes every cache forget the old token.
     await engine.refresh(tenantId, c.id, {
       trigger: 'manual',
