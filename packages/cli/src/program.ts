@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { VERSION } from '@latchkey/server';
+import { createRequire } from 'node:module';
 import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
 import { registerConnect } from './commands/connect.js';
@@ -16,11 +16,14 @@ import { registerServices } from './commands/services.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerWhoami } from './commands/whoami.js';
 
+// src/ and dist/ both sit one level below the package root.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The `latchkey` command tree. */
 export function buildProgram(): Command {
   const program = new Command('latchkey')
     .description('Latchkey: one credential for every service of your suite')
-    .version(VERSION)
+    .version(version)
     .showHelpAfterError()
     // Each command owns its options (`audit --format` and `audit verify --format` differ).
     .enablePositionalOptions()

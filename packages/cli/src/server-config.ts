@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type Config } from '@latchkey/server';
+import type { Config } from '@latchkey/server';
+import { serverModule } from './server-module.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 export interface ServerConfigOptions {
@@ -6,7 +7,11 @@ export interface ServerConfigOptions {
 }
 
 /** Loads the server configuration (`--config` or `LATCHKEY_CONFIG`), every problem listed. */
-export function serverConfig(options: ServerConfigOptions, env: NodeJS.ProcessEnv = process.env): Config {
+export async function serverConfig(
+  options: ServerConfigOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Config> {
+  const { ConfigError, loadConfig } = await serverModule();
   try {
     return loadConfig(options.config ?? env.LATCHKEY_CONFIG, env);
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { openConfiguredStore, sealPending, verifyChains } from '@latchkey/server';
 import { withApiOptions } from '../api/options.js';
 import { serverConfig } from '../server-config.js';
+import { serverModule } from '../server-module.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { examples } from '../output.js';
 import { auditAction } from './audit-list.js';
@@ -43,7 +43,8 @@ export function registerAudit(program: Command): void {
       if (options.format !== 'table' && options.format !== 'json') {
         throw new CliError('--format must be table or json', ExitCode.usage);
       }
-      const config = serverConfig(options);
+      const config = await serverConfig(options);
+      const { openConfiguredStore, sealPending, verifyChains } = await serverModule();
       const store = await openConfiguredStore(config);
       try {
         if (options.seal === true) {

@@ -1,4 +1,5 @@
-import { openConfiguredStore, pendingMigrations, type Config } from '@latchkey/server';
+import type { Config } from '@latchkey/server';
+import { serverModule } from '../server-module.js';
 import type { Command } from 'commander';
 import { serverConfig } from '../server-config.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -26,6 +27,7 @@ function reason(err: unknown): string {
 
 async function checkStore(config: Config): Promise<Check[]> {
   const where = config.database.url === undefined ? `embedded (${config.dataDir})` : 'PostgreSQL';
+  const { openConfiguredStore, pendingMigrations } = await serverModule();
   let store;
   try {
     store = await openConfiguredStore(config);
@@ -84,7 +86,7 @@ async function checkService(id: string, baseUrl: string): Promise<Check> {
 async function* checks(options: { config?: string }): AsyncGenerator<Check, void, undefined> {
   let config: Config;
   try {
-    config = serverConfig(options);
+    config = await serverConfig(options);
   } catch (err) {
     yield { check: 'config', ok: false, detail: err instanceof Error ? err.message : String(err) };
     return;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { keyringFor, openConfiguredStore, rotateKeys } from '@latchkey/server';
 import { serverConfig } from '../server-config.js';
+import { serverModule } from '../server-module.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
 export function registerKeys(program: Command): void {
@@ -19,7 +19,8 @@ export function registerKeys(program: Command): void {
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
         throw new CliError('--batch-size must be an integer from 1 to 10000', ExitCode.usage);
       }
-      const config = serverConfig(options);
+      const config = await serverConfig(options);
+      const { keyringFor, openConfiguredStore, rotateKeys } = await serverModule();
       const store = await openConfiguredStore(config);
       try {
         const keyring = keyringFor(config);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openConfiguredStore, runMigrations } from '@latchkey/server';
+import { serverModule } from '../server-module.js';
 import { serverConfig } from '../server-config.js';
 
 export function registerMigrate(program: Command): void {
@@ -12,7 +12,8 @@ export function registerMigrate(program: Command): void {
       '\nExample:\n  $ LATCHKEY_DATABASE_URL=postgres://latchkey@db/latchkey latchkey migrate\n',
     )
     .action(async (options: { config?: string }) => {
-      const config = serverConfig(options);
+      const config = await serverConfig(options);
+      const { openConfiguredStore, runMigrations } = await serverModule();
       const store = await openConfiguredStore(config);
       try {
         const report = await runMigrations(store);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { startServer } from '@latchkey/server';
 import { serverConfig } from '../server-config.js';
+import { serverModule } from '../server-module.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
 interface ServeOptions {
@@ -30,7 +30,8 @@ export function registerServe(program: Command): void {
       if (options.port !== undefined) env.LATCHKEY_PORT = options.port;
       if (options.host !== undefined) env.LATCHKEY_HOST = options.host;
       const started = Date.now();
-      const config = serverConfig(options, env);
+      const config = await serverConfig(options, env);
+      const { startServer } = await serverModule();
       if (options.workersOnly === true && !options.workers) {
         throw new CliError('--workers-only and --no-workers exclude each other', ExitCode.usage);
       }
