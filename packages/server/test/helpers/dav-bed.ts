@@ -1,14 +1,8 @@
 import { expect } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { browse, CookieJar } from './browser-jar.js';
-import {
-  basicAsSubject,
-  startApacheDav,
-  startBearerGate,
-  startRadicale,
-  type BearerGate,
-  type DavProcess,
-} from './dav-servers.js';
+import { basicAsSubject, startBearerGate, type BearerGate } from './bearer-gate.js';
+import { startApacheDav, startRadicale, type DavProcess } from './dav-servers.js';
 import { PEER_CLIENTS, PEER_RESOURCES, startOAuthPeer, type OAuthPeer } from './oauth-peer.js';
 import { consentAtPeer } from './peer-consent.js';
 
