@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { AuditEventInput } from '../audit/record.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { ProxyContext } from './hooks.js';
-import { statusClass, type ProxyMetrics } from './metrics.js';
+import type { ProxyMetrics } from './metrics.js';
 import { actorOf, rateLimitHeaders, type ProxyCall, type ProxyDeps } from './pipeline.js';
 
 /** SPEC §6.1: a request is replayed after a 401 only when its body is absent or buffered ≤ 1 MiB. */
@@ -87,10 +87,7 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
       return discard();
     }
     status = statusCode;
-    deps.metrics.upstreamDuration.observe(
-      { service: target.service.id, status_class: statusClass(statusCode) },
-      (performance.now() - sentAt) / 1000,
-    );
+    deps.metrics.observeUpstream(target.service.id, statusCode, (performance.now() - sentAt) / 1000);
     const out = clientResponseHeaders(answer, ctx);
     target.hooks.rewriteResponseHeaders?.(ctx, statusCode, out);
     let sink: Writable = reply.raw;
@@ -122,10 +119,7 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
     return t;
   };
   const send = () =>
-    target.pool.stream(
-      { method: request.method, path: upstreamPath, headers, body },
-      factory,
-    );
+    target.pool.stream({ method: request.method, path: upstreamPath, headers, body }, factory);
 
   let outcome = 'forwarded';
   try {
@@ -149,7 +143,7 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
     reply.raw.destroy();
     request.log.info({ code: (err as { code?: unknown }).code }, 'proxied response interrupted');
   }
-  deps.metrics.requests.inc({ service: target.service.id, outcome });
+  deps.metrics.countRequest(target.service.id, outcome);
   if (audited !== undefined && call.membership !== undefined) {
     deps.audit({
       action: audited,

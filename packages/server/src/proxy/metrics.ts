@@ -4,10 +4,15 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface ProxyMetrics {
   upstreamDuration: Histogram<'service' | 'status_class'>;
   requests: Counter<'service' | 'outcome'>;
+  /** Observes one upstream answer; labelled children are cached (the hot path hashes no labels). */
+  observeUpstream(service: string, status: number, seconds: number): void;
+  countRequest(service: string, outcome: string): void;
 }
 
 export function createProxyMetrics(registry: Registry): ProxyMetrics {
-  return {
+  const histograms = new Map<string, ReturnType<Histogram<'service' | 'status_class'>['labels']>>();
+  const counters = new Map<string, ReturnType<Counter<'service' | 'outcome'>['labels']>>();
+  const metrics = {
     upstreamDuration: new Histogram({
       name: 'latchkey_proxy_upstream_duration_seconds',
       help: 'Time from sending a proxied request upstream to its response headers, by service and status class',
@@ -21,6 +26,28 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
       labelNames: ['service', 'outcome'],
       registers: [registry],
     }),
+  };
+  return {
+    ...metrics,
+    observeUpstream(service, status, seconds) {
+      const cls = statusClass(status);
+      const key = `${service} ${cls}`;
+      let child = histograms.get(key);
+      if (child === undefined) {
+        child = metrics.upstreamDuration.labels(service, cls);
+        histograms.set(key, child);
+      }
+      child.observe(seconds);
+    },
+    countRequest(service, outcome) {
+      const key = `${service} ${outcome}`;
+      let child = counters.get(key);
+      if (child === undefined) {
+        child = metrics.requests.labels(service, outcome);
+        counters.set(key, child);
+      }
+      child.inc();
+    },
   };
 }
 

@@ -123,7 +123,7 @@ export async function proxyRoutes(
     } catch (err) {
       const outcome =
         err instanceof AppError && err.code.startsWith('upstream_') ? 'upstream_error' : 'refused';
-      deps.metrics.requests.inc({ service: serviceId, outcome });
+      deps.metrics.countRequest(serviceId, outcome);
       throw err;
     }
   }
