@@ -30,7 +30,7 @@ export interface ProxyContext {
 /**
  * Where service-specific rewriting plugs into the forward step (proxy/forward.ts). Every hook is
  * optional; a service without hooks is a pure streaming pass-through. DAV services get
- * `davHooks` (below). Hooks must never buffer bodies they do not rewrite (SPEC §6.1: large
+ * `davHooks` (proxy/dav/dav-hooks.ts). Hooks must never buffer bodies they do not rewrite (SPEC §6.1: large
  * files stay streamed).
  */
 export interface ProxyHooks {
