@@ -19,10 +19,19 @@ export function loggableUrl(url: string): string {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * Request ids need to be unique, not secret: a random per-process prefix (from `newId`) and a
+ * counter, so the hot path (every proxied request) draws no random bytes.
+ */
+const processPrefix = newId('req');
+let requestCounter = 0;
+
 /** Keeps a caller's `X-Request-Id` when it is sane, otherwise mints `req_…`. */
 export function genReqId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('req');
+  if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${processPrefix}${requestCounter.toString(36)}`;
 }
 
 /**
