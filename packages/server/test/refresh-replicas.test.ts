@@ -99,14 +99,18 @@ describe.skipIf(postgresUrl === undefined)('refresh across replica processes (po
     );
     const before = provider.requests;
     const refreshedBefore = provider.refreshes;
-    provider.mode = { kind: 'slow', ms: 500 };
+    provider.mode = { kind: 'slow', ms: 300 };
     const a = replica({ mode: 'background', leaseMs: 2_000, batchSize: 24, concurrency: 4 });
     await a.message('ready');
-    // Third round in flight (12 requests seen), then 200 ms into its 500 ms: all four mid-request.
-    await until(() => provider.requests - before >= 12, 30_000, 'the third round of refreshes');
-    await new Promise((r) => setTimeout(r, 200));
+    // Two rounds done, then the provider holds what comes next: once all four of A's refreshes
+    // are waiting at the provider, none is between the provider's answer and A's commit.
+    await until(() => provider.requests - before >= 8, 30_000, 'two rounds of refreshes');
+    provider.mode = { kind: 'hold' };
+    await until(() => provider.held === 4, 30_000, "A's four refreshes held at the provider");
     a.child.kill('SIGKILL');
     await a.exited;
+    // The provider sees the four hang up: they exchanged nothing.
+    await until(() => provider.held === 0, 30_000, 'the held requests to end');
     const doneByA = provider.refreshes - refreshedBefore;
 
     provider.mode = { kind: 'ok' };

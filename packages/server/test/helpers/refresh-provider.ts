@@ -7,6 +7,8 @@ export type ProviderMode =
   | { kind: 'ok' }
   /** Answers after `ms`; a client that hangs up meanwhile has exchanged nothing. */
   | { kind: 'slow'; ms: number }
+  /** Holds every request until `release()`; a client that hangs up meanwhile exchanged nothing. */
+  | { kind: 'hold' }
   | { kind: 'status'; status: 429 | 500 | 503; retryAfter?: string }
   /** Refuses every grant (the user revoked Latchkey's access at the provider). */
   | { kind: 'invalid_grant' };
@@ -38,6 +40,9 @@ export class RefreshProvider {
   /** Most refresh requests ever in progress at once (a slow provider makes overlap visible). */
   maxInFlight = 0;
   #inFlight = 0;
+  /** Requests waiting in `hold` mode. */
+  held = 0;
+  #releases: (() => void)[] = [];
   /** Grants revoked because a spent refresh token came back (must stay 0 for Latchkey). */
   reuseDetected = 0;
   readonly #grants = new Map<string, Grant>();
@@ -65,6 +70,13 @@ export class RefreshProvider {
         done();
       }),
     );
+  }
+
+  /** Lets every held request go on. */
+  release(): void {
+    const releases = this.#releases;
+    this.#releases = [];
+    for (const go of releases) go();
   }
 
   /** Issues a grant as a completed consent would, returning its first tokens. */
@@ -133,6 +145,19 @@ export class RefreshProvider {
         mode.retryAfter === undefined ? {} : { 'retry-after': mode.retryAfter },
       );
       return;
+    }
+    if (mode.kind === 'hold') {
+      this.held++;
+      const hungUp = await new Promise<boolean>((done) => {
+        this.#releases.push(() => {
+          done(false);
+        });
+        res.once('close', () => {
+          done(!res.writableFinished);
+        });
+      });
+      this.held--;
+      if (hungUp) return;
     }
     if (mode.kind === 'slow') {
       const hungUp = await new Promise<boolean>((done) => {
