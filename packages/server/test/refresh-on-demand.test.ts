@@ -248,6 +248,26 @@ describe.each(storeTiers())('on-demand refresh ($name)', (tier) => {
     },
   );
 
+  it.skipIf(!tier.available)(
+    'callers that joined a refresh which found nothing to do still end up with one refresh',
+    async () => {
+      const c = await seedConnection(store, keyring, provider, { tenantId, expiresAt: inSeconds(3600) });
+      const before = provider.requests;
+      const actor = { type: 'system' } as const;
+      // The first in flight asks a question whose answer is "nothing to do" (not due)…
+      const first = engine.refresh(tenantId, c.id, { trigger: 'background', actor, needed: () => false });
+      // …the ones who joined it want a refresh past version 1: exactly one of them may ask.
+      const joined = Array.from({ length: 5 }, () =>
+        engine.refresh(tenantId, c.id, { trigger: 'manual', actor, needed: (r) => r.version === 1 }),
+      );
+      expect((await first).kind).toBe('current');
+      const outcomes = await Promise.all(joined);
+      expect(outcomes.map((o) => o.kind)).toEqual(Array(5).fill('refreshed'));
+      expect(provider.requests - before).toBe(1);
+      expect(provider.reuseDetected).toBe(0);
+    },
+  );
+
   it.skipIf(!tier.available)('no connection → not_found; another user cannot use it', async () => {
     const c = await seedConnection(store, keyring, provider, { tenantId, expiresAt: inSeconds(3600) });
     expect((await failure(tokens.acquire({ tenantId, userId: 'usr_nobody' }, REFRESH_SERVICE))).code).toBe(

@@ -40,7 +40,8 @@ export interface RefreshRequest {
 export type RefreshOutcome =
   | { kind: 'refreshed'; row: ConnectionRow }
   | { kind: 'current'; row: ConnectionRow }
-  | { kind: 'cooling'; row: ConnectionRow; until: Date };
+  /** `fresh`: the failure happened in this attempt (the provider was asked). */
+  | { kind: 'cooling'; row: ConnectionRow; until: Date; fresh?: boolean };
 
 type Attempt = RefreshOutcome | { kind: 'needs_consent'; changed: boolean } | { kind: 'gone' };
 
@@ -96,8 +97,11 @@ export class RefreshEngine {
   }
 
   async refresh(tenantId: string, connectionId: string, request: RefreshRequest): Promise<RefreshOutcome> {
-    const running = this.#inFlight.get(connectionId);
-    if (running !== undefined) {
+    // Waiters woken together must not all start their own attempt: each looks again, and only
+    // the first to find nothing in flight starts one (synchronously, so the next one sees it).
+    for (;;) {
+      const running = this.#inFlight.get(connectionId);
+      if (running === undefined) break;
       const shared = await running;
       // A refresh that ran for someone else with another question: ask ours on the new row.
       if (shared.kind !== 'current') return shared;
@@ -128,7 +132,7 @@ export class RefreshEngine {
         'the provider refused the refresh: connect the service again',
       );
     }
-    if (attempt.kind !== 'current') {
+    if (attempt.kind === 'refreshed' || (attempt.kind === 'cooling' && attempt.fresh)) {
       this.#metrics?.refreshDuration.observe(
         { service: attempt.row.serviceId },
         (performance.now() - started) / 1000,
@@ -215,7 +219,7 @@ export class RefreshEngine {
       });
       count(err.retryable ? 'transient_failure' : 'permanent_failure');
       if (until === null) return { kind: 'needs_consent', changed: next !== undefined };
-      return { kind: 'cooling', row: next ?? row, until };
+      return { kind: 'cooling', row: next ?? row, until, fresh: true };
     }
 
     const settings = effectiveServiceSettings(
