@@ -43,7 +43,13 @@ export interface LatchkeyClient {
   me(): Promise<Me>;
   /** The service catalogue. */
   services(): Promise<Service[]>;
-  /** Connects a service: the connection when it exists, else a consent to open in a browser. */
+  /**
+   * Connects a service: the connection when it exists, else a consent to open in a browser.
+   *
+   * @example
+   * const r = await lk.connect('files');
+   * if ('authorizationUrl' in r) window.location.assign(r.authorizationUrl);
+   */
   connect(service: string, options?: { returnTo?: string }): Promise<Connection | ConsentRequired>;
   /** The caller's connections. */
   readonly connections: {
@@ -62,11 +68,32 @@ export interface LatchkeyClient {
   };
   /** Every audit event visible to the caller, newest first, pages fetched as you iterate. */
   audit(filters?: AuditFilters, pageSize?: number): AsyncGenerator<AuditEvent, void, undefined>;
-  /** The live tail of the caller's audit events (server-sent events) until `signal` aborts. */
+  /**
+   * The live tail of the caller's audit events (server-sent events) until `signal` aborts.
+   *
+   * @example
+   * const stop = new AbortController();
+   * for await (const e of lk.followAudit({ action: 'api_token.created' }, { signal: stop.signal })) console.log(e);
+   */
   followAudit(filters?: AuditFilters, options?: FollowOptions): AsyncGenerator<AuditEvent, void, undefined>;
-  /** `fetch` through the proxy: the upstream's response, streamed; Latchkey's own refusals throw. */
+  /**
+   * `fetch` through the proxy: the upstream's response, streamed (2xx/3xx and the upstream's own
+   * errors are returned as they are); Latchkey's own refusals throw a `LatchkeyError`, a missing
+   * consent a `ConsentRequiredError`.
+   *
+   * @example
+   * const res = await lk.proxyFetch('files', '/remote.php/dav/files/alice/big.iso');
+   * await pipeline(Readable.fromWeb(res.body), createWriteStream('big.iso'));
+   */
   proxyFetch(service: string, path: string, init?: RequestInit): Promise<Response>;
-  /** A fresh downstream token for `service` by token exchange (RFC 8693). */
+  /**
+   * A fresh downstream token for `service` by token exchange (RFC 8693); the client's token (with
+   * the `exchange` permission, or an IdP token) is the subject.
+   *
+   * @example
+   * const { accessToken } = await lk.exchange('mail');
+   * await fetch('https://mail.example.com/jmap/session', { headers: { authorization: `Bearer ${accessToken}` } });
+   */
   exchange(service: string, options?: ExchangeOptions): Promise<ExchangedToken>;
 }
 

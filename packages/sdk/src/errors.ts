@@ -129,7 +129,12 @@ function fieldErrors(value: unknown): FieldError[] | undefined {
   return value.filter(isRecord).map((e) => ({ path: String(e.path), message: String(e.message) }));
 }
 
-/** Whether a response carries a problem document (RFC 9457 §3). */
+/**
+ * Whether a response carries a problem document (RFC 9457 §3).
+ *
+ * @example
+ * if (!res.ok && isProblemResponse(res)) throw await errorFromResponse(res);
+ */
 export function isProblemResponse(response: Response): boolean {
   return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('application/problem+json');
 }

@@ -2,7 +2,12 @@ import type { ClientContext } from './context.js';
 import { errorFromResponse, isProblemResponse } from './errors.js';
 import { errorStatus } from './generated/error-codes.js';
 
-/** The URL of `path` at `service` behind the proxy; the path is kept byte for byte (SPEC §6.1). */
+/**
+ * The URL of `path` at `service` behind the proxy; the path is kept byte for byte (SPEC §6.1).
+ *
+ * @example
+ * proxyUrl('https://latchkey.example.com', 'files', '/remote.php/dav/'); // → …/proxy/files/remote.php/dav/
+ */
 export function proxyUrl(baseUrl: string, service: string, path: string): string {
   const rest = path.startsWith('/') ? path.slice(1) : path;
   return `${baseUrl.replace(/\/+$/, '')}/proxy/${encodeURIComponent(service)}/${rest}`;
