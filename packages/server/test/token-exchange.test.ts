@@ -126,4 +126,31 @@ describe('token exchange (RFC 8693) at POST /oauth/token (SPEC §6.2)', () => {
     expect(revoke.status).toBe(200);
     expect((await exchange(valid(doomed))).body.error).toBe('invalid_grant');
   });
+
+  it('refuses while the tenant is suspended (403), and works again once resumed', async () => {
+    const minted = await fetch(`${base}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'olga', audience: 'latchkey-operator' }),
+    });
+    const olga = `Bearer ${((await minted.json()) as { access_token: string }).access_token}`;
+    expect((await fetch(`${base}/api/v1/me`, { headers: { authorization: olga } })).status).toBe(200);
+    const op = (action: string) =>
+      fetch(`${base}/api/v1/operator/tenants/demo/${action}`, {
+        method: 'POST',
+        headers: { authorization: olga },
+      });
+    expect((await op('suspend')).status).toBe(200);
+    try {
+      for (const subject of [exchanger, idp]) {
+        const res = await exchange(valid(subject));
+        expect(res.status, JSON.stringify(res.body)).toBe(403);
+        expect(res.body.error).toBe('invalid_grant');
+        expect(String(res.body.error_description)).toContain('suspended');
+      }
+    } finally {
+      expect((await op('resume')).status).toBe(200);
+    }
+    expect((await exchange(valid(exchanger))).status).toBe(200);
+  });
 });
