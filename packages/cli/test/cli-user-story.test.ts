@@ -185,6 +185,18 @@ describe('latchkey CLI against a running Latchkey', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
 
+    // A consent nobody gives: exit 3 once the wait times out, the URL still printed.
+    const adam = (await latchkey(['dev', 'token', 'adam'], env)).stdout.trim();
+    const unanswered = await latchkey(
+      ['connect', 'demo', '--no-open', '--timeout', '1', '--interval', '0.5'],
+      {
+        ...env,
+        LATCHKEY_TOKEN: adam,
+      },
+    );
+    expect(unanswered.code, unanswered.stderr).toBe(3);
+    expect(unanswered.stderr).toMatch(/no consent for demo within 1 s; open https?:\/\/\S+/);
+
     const logout = await latchkey(['logout'], env);
     expect(logout.stdout).toContain('Logged out');
     expect(existsSync(join(home, 'config', 'latchkey', 'credentials.json'))).toBe(false);
