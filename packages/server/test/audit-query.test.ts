@@ -119,6 +119,34 @@ for (const tier of storeTiers()) {
       expect(p.nextCursor).toBeNull();
     });
 
+    it('shows members what their own API tokens did for them too, and nothing of another user’s', async () => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/api-tokens',
+        headers: { authorization: auth.alice ?? '' },
+        payload: { name: 'own-view', services: ['*'], permissions: ['read'], expiresInDays: 7 },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const { token, apiToken } = created.json<{ token: string; apiToken: { id: string } }>();
+      // The token revokes itself: the actor of that event is the token, not alice.
+      const revoked = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/api-tokens/${apiToken.id}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(revoked.statusCode, revoked.body).toBe(204);
+      const own = await page('alice', '/api/v1/audit?action=api_token.');
+      expect(own.items.slice(0, 2).map((e) => [e.action, e.actor.type, e.actor.id])).toEqual([
+        ['api_token.revoked', 'api_token', apiToken.id],
+        ['api_token.created', 'user', ids.alice],
+      ]);
+      const adams = await page('adam', '/api/v1/audit');
+      expect(adams.items.some((e) => e.actor.id === apiToken.id)).toBe(false);
+      await store.db.execute(
+        sql`delete from audit_events where actor_id in (${ids.alice}, ${apiToken.id}) and occurred_at > '2026-06-01'`,
+      );
+    });
+
     it('shows tenant admins every event of their tenant and nothing of another', async () => {
       const all = await collect('adam', '/api/v1/admin/audit?limit=200');
       expect(all).toHaveLength(125);

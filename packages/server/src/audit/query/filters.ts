@@ -39,7 +39,13 @@ export function escapeLike(text: string): string {
  */
 export function auditConditions(scope: AuditScope, f: AuditFilters): SQL[] {
   const where: SQL[] = [];
-  if (scope.kind === 'own') where.push(sql`e.actor_id = ${scope.userId}`);
+  // Own events: what the user did, and what their API tokens did for them (proxy calls, exchanges).
+  if (scope.kind === 'own') {
+    where.push(
+      sql`(e.actor_id = ${scope.userId} or (e.actor_type = 'api_token' and e.actor_id in
+           (select t.id from api_tokens t where t.user_id = ${scope.userId})))`,
+    );
+  }
   if (scope.kind === 'tenant') where.push(sql`e.tenant_id = ${scope.tenantId}`);
   // Equality on actor_id alone, so `audit_events_tenant_actor_idx` serves the page (an OR would not).
   if (f.actor !== undefined) where.push(sql`e.actor_id = ${f.actor}`);
