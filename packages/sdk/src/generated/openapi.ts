@@ -986,7 +986,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List your own audit events (you are the actor), newest first (keyset pagination) */
+    /** List your own audit events (you, or one of your API tokens, are the actor), newest first (keyset pagination) */
     get: {
       parameters: {
         query?: {
@@ -1045,7 +1045,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Export your own audit events (you are the actor) as CSV or JSON lines (streamed) */
+    /** Export your own audit events (you, or one of your API tokens, are the actor) as CSV or JSON lines (streamed) */
     get: {
       parameters: {
         query?: {
@@ -1101,7 +1101,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live tail of your own audit events (you are the actor) (server-sent events) */
+    /** Live tail of your own audit events (you, or one of your API tokens, are the actor) (server-sent events) */
     get: {
       parameters: {
         query?: {

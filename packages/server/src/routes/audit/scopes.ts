@@ -14,7 +14,7 @@ export interface AuditView {
 export const auditViews: readonly AuditView[] = [
   {
     base: '/api/v1/audit',
-    summary: 'your own audit events (you are the actor)',
+    summary: 'your own audit events (you, or one of your API tokens, are the actor)',
     scope: (request) => ({ kind: 'own', userId: requirePrincipal(request).user.id }),
   },
   {
