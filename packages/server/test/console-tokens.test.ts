@@ -1,0 +1,127 @@
+import { rmSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/server.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { tempDataDir, testConfig } from './helpers/config.js';
+import { ensureConsoleBuilt, launchChromium, signInAs, tempProfile } from './helpers/console-browser.js';
+
+/**
+ * The console in Debian's chromium against a real server on the embedded store with the
+ * development IdP: sign in, connect the demo service through the real consent screen, create an
+ * API token, copy it, use it, revoke it.
+ */
+describe('console: sign-in, connections and API tokens in Chromium', () => {
+  const data = tempDataDir();
+  const profile = tempProfile();
+  let store: Store;
+  let server: RunningServer;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    store = await openStore({ pgliteDir: 'memory://' });
+    server = await startServer(testConfig(data.dir), { store });
+    browser = await launchChromium(profile);
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await browser.newPage();
+  }, 90_000);
+  afterAll(async () => {
+    await browser.close();
+    await server.close();
+    await store.close();
+    rmSync(profile, { recursive: true, force: true });
+    data.cleanup();
+  });
+
+  it('serves the console at / with a strict CSP and hashed assets cached for a year', async () => {
+    const index = await fetch(`${server.url}/tokens`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script ?? ''}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    // No SPA fallback for the API: an unknown API path is still a problem+json 404.
+    const api = await fetch(`${server.url}/api/v1/nope`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await fetch(`${server.url}/assets/../../package.json`)).status).toBe(404);
+  });
+
+  it('signs alice in and shows her name and only the member navigation', async () => {
+    await signInAs(page, server.url, 'alice');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await expect
+      .poll(() => nav.getByRole('link').allTextContents())
+      .toEqual(['Dashboard', 'My tokens', 'Audit log']);
+    // Nothing secret in localStorage: only preferences.
+    const keys = await page.evaluate<string[]>('Object.keys(localStorage)');
+    for (const key of keys) expect(key).toMatch(/^latchkey\.(locale|color-scheme)$/);
+  });
+
+  it('connects the demo service through the development IdP consent screen', async () => {
+    await page.getByRole('link', { name: 'My tokens' }).click();
+    await page.getByTestId('empty').waitFor();
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create token' });
+    await dialog.getByText('Service connection').click();
+    await dialog.getByRole('textbox', { name: 'Service' }).click();
+    await page.getByRole('option', { name: 'Demo notes' }).click();
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await page.waitForURL(/\/dev-idp\/interaction\//);
+    await page.getByRole('button', { name: /Alice Martin/ }).click();
+    await page.waitForURL(`${server.url}/tokens?connected=demo`);
+    const row = page.locator('tr[data-service="demo"]');
+    await expect.poll(() => row.locator('[data-status]').getAttribute('data-status')).toBe('active');
+  });
+
+  let secret = '';
+
+  it('creates an API token, shows it once with a copy button and ready-to-run snippets', async () => {
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create token' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('laptop');
+    await dialog.getByRole('textbox', { name: 'Services' }).click();
+    await page.getByRole('option', { name: 'Demo notes' }).click();
+    await dialog.getByRole('textbox', { name: 'Name' }).click();
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    secret = (await dialog.getByTestId('new-token').textContent()) ?? '';
+    expect(secret).toMatch(/^lk_/);
+    await dialog.getByRole('button', { name: 'Copy token' }).click();
+    await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(secret);
+
+    await dialog.getByRole('tab', { name: 'Usage' }).click();
+    const usage = await dialog.getByTestId('usage-demo').textContent();
+    expect(usage).toContain(`curl -H 'Authorization: Bearer ${secret}'`);
+    expect(usage).toContain(`${server.url}/proxy/demo/notes`);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect
+      .poll(() => page.locator('tr[data-token="laptop"] [data-status]').getAttribute('data-status'))
+      .toBe('active');
+    // The secret is gone with the dialog: not in the page, not in storage.
+    expect(await page.content()).not.toContain(secret);
+    expect(
+      await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })'),
+    ).not.toContain(secret);
+  });
+
+  it('revokes the token after a confirmation, and the token stops working', async () => {
+    await page.getByRole('button', { name: 'Revoke laptop' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke API token' });
+    // Focus moves into the dialog (keyboard users land on the safe choice).
+    await expect
+      .poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent'))
+      .toBe('Cancel');
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await expect
+      .poll(() => page.locator('tr[data-token="laptop"] [data-status]').getAttribute('data-status'))
+      .toBe('revoked');
+  });
+});
