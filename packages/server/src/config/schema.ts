@@ -203,7 +203,9 @@ export const configSchema = z
       .default({ level: 'info' }),
     tenants: z.array(tenantSeedSchema).default([]).describe('Tenants created at start when missing.'),
     services: z.array(serviceSchema).default([]).describe('The service catalogue.'),
-    proxy: proxyLimitsSchema.prefault({}).describe('Proxy limits: body size, timeouts, rate limit, concurrency.'),
+    proxy: proxyLimitsSchema
+      .prefault({})
+      .describe('Proxy limits: body size, timeouts, rate limit, concurrency.'),
     introspection: z
       .object({
         clients: z
