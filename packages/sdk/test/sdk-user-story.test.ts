@@ -93,18 +93,23 @@ describe('@latchkey/sdk against a running Latchkey', () => {
       }),
     ).access_token;
     const adam = createLatchkeyClient({ baseUrl: server.url, token: adamToken });
-    const tenantEvents = await collect(
-      paginate(async (cursor) =>
-        unwrap(
-          await adam.api.GET('/api/v1/admin/audit', {
-            params: { query: { limit: 50, ...(cursor === undefined ? {} : { cursor }) } },
-          }),
+    // Proxy writes are audited right after the response, in batches: wait for the batch to land.
+    let tenantActions: string[] = [];
+    for (;;) {
+      const tenantEvents = await collect(
+        paginate(async (cursor) =>
+          unwrap(
+            await adam.api.GET('/api/v1/admin/audit', {
+              params: { query: { limit: 50, ...(cursor === undefined ? {} : { cursor }) } },
+            }),
+          ),
         ),
-      ),
-      500,
-    );
-    const tenantActions = tenantEvents.map((e) => e.action);
-    expect(tenantActions).toContain('proxy.write');
+        500,
+      );
+      tenantActions = tenantEvents.map((e) => e.action);
+      if (tenantActions.includes('proxy.write')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(tenantActions).toContain('token.exchanged');
 
     await alice.tokens.revoke(created.apiToken.id);
