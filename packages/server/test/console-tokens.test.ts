@@ -26,6 +26,8 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     browser = await launchChromium(profile);
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await browser.newPage();
+    // A missing element fails the step with its locator, inside the test's own time limit.
+    page.setDefaultTimeout(20_000);
   }, 90_000);
   afterAll(async () => {
     await browser.close();
@@ -72,7 +74,7 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await page.getByRole('button', { name: 'Create token' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Create token' });
     await dialog.getByText('Service connection').click();
-    await dialog.getByRole('textbox', { name: 'Service' }).click();
+    await dialog.getByLabel('Service', { exact: true }).click();
     await page.getByRole('option', { name: 'Demo notes' }).click();
     await dialog.getByRole('button', { name: 'Connect' }).click();
     await page.waitForURL(/\/dev-idp\/interaction\//);
@@ -88,9 +90,7 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await page.getByRole('button', { name: 'Create token' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Create token' });
     await dialog.getByRole('textbox', { name: 'Name' }).fill('laptop');
-    await dialog.getByRole('textbox', { name: 'Services' }).click();
-    await page.getByRole('option', { name: 'Demo notes' }).click();
-    await dialog.getByRole('textbox', { name: 'Name' }).click();
+    await dialog.getByRole('checkbox', { name: 'All services' }).check();
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     secret = (await dialog.getByTestId('new-token').textContent()) ?? '';
     expect(secret).toMatch(/^lk_/);
