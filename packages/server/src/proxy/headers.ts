@@ -14,6 +14,9 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** `Connection: keep-alive` (RFC 9112 §9.3) names only a field that is hop-by-hop anyway. */
+const COMMON_CONNECTION = new Set(['keep-alive', 'Keep-Alive']);
+
 /** The caller's credentials and Latchkey's own headers never reach the service (SPEC §6.1). */
 const CALLER_ONLY = new Set(['authorization', 'cookie', 'host', 'expect', 'latchkey-tenant']);
 
@@ -77,6 +80,8 @@ export function clientResponseHeaders(
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
+  // The common values name only hop-by-hop options, already dropped: no Set per request.
+  if (typeof value === 'string' && COMMON_CONNECTION.has(value)) return undefined;
   const joined = Array.isArray(value) ? value.join(',') : value;
   return new Set(joined.split(',').map((t) => t.trim().toLowerCase()));
 }
