@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 /**
  * The console is built to `dist/` and served by the Latchkey server at `/`; hashed files under
@@ -8,6 +8,8 @@ import { defineConfig } from 'vite';
 export const viteConfig = defineConfig({
   plugins: [react()],
   base: '/',
+  // The SDK is bundled from its TypeScript source, so the console never ships a stale build of it.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

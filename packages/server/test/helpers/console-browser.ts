@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_CONSOLE_DIR } from '../../src/console/assets.js';
 
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+const SDK_SRC = fileURLToPath(new URL('../../../sdk/src/', import.meta.url));
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -16,11 +27,16 @@ function newestMtime(path: string): number {
 
 /**
  * The server serves packages/web/dist; tests run from source, so the console is rebuilt when a
- * source file is newer than the build. Built aside, then moved in, so a reader never sees half.
+ * source file (its own or the SDK's) is newer than the build. Built aside, then moved in, so a reader never sees half.
  */
 export function ensureConsoleBuilt(): void {
   const index = join(DEFAULT_CONSOLE_DIR, 'index.html');
-  const sources = Math.max(newestMtime(join(WEB_DIR, 'src')), newestMtime(join(WEB_DIR, 'index.html')));
+  const sources = Math.max(
+    newestMtime(join(WEB_DIR, 'src')),
+    newestMtime(join(WEB_DIR, 'index.html')),
+    // The console bundles the SDK from its source.
+    newestMtime(SDK_SRC),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const out = mkdtempSync(join(tmpdir(), 'latchkey-console-'));
   execFileSync(
@@ -79,4 +95,47 @@ export async function signInAs(page: Page, baseUrl: string, user: keyof typeof D
 /** A fresh browser profile directory. */
 export function tempProfile(): string {
   return mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One accessibility violation axe-core found, reduced to what a failing assertion should show. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2 A/AA rules) on the page as it is now and returns the serious and critical
+ * violations; a page test asserts the list is empty.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate<boolean>('typeof window.axe !== "undefined"');
+  if (!loaded) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate<AxeViolation[]>(`
+    window.axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        targets: v.nodes.map((n) => String(n.target.join(' '))),
+      })))
+  `);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+
+/**
+ * Writes `docs/screenshots/<name>.png` (the README shows them), after the page has settled: no
+ * loader visible, fonts and images loaded.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.evaluate('document.fonts.ready');
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }

@@ -1,8 +1,18 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import en from './en.json';
-import fr from './fr.json';
+import enAdmin from './en.admin.json';
+import enCommon from './en.json';
+import enOperator from './en.operator.json';
+import enPages from './en.pages.json';
+import frAdmin from './fr.admin.json';
+import frCommon from './fr.json';
+import frOperator from './fr.operator.json';
+import frPages from './fr.pages.json';
 
-/** Every visible string of the console has a key in each catalogue (a test compares them). */
+// One catalogue per area (common, personal pages, admin, operator) so each area's strings live
+// beside each other; every visible string has a key in each language (a test compares them).
+const en = { ...enCommon, ...enPages, ...enAdmin, ...enOperator };
+const fr = { ...frCommon, ...frPages, ...frAdmin, ...frOperator };
+
 export type MessageKey = keyof typeof en;
 export type Locale = 'en' | 'fr';
 

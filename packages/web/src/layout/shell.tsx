@@ -15,7 +15,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
-import { api, setActiveTenant } from '../api/client.js';
+import { setActiveTenant } from '../api/client.js';
 import type { Me } from '../api/types.js';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n.js';
 import { navigationFor } from './navigation.js';
@@ -64,7 +64,8 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const items = navigationFor(me);
 
   const signOut = async () => {
-    await api('POST', '/auth/logout');
+    // Sign-out is a browser route, not part of the public API the SDK covers.
+    await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
     queryClient.clear();
     window.location.assign('/');
   };

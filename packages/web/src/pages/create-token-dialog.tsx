@@ -16,8 +16,8 @@ import {
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api/client.js';
-import type { Connection, ConsentRequired, CreatedApiToken, Permission, Service } from '../api/types.js';
+import { latchkey } from '../api/client.js';
+import type { Connection, CreatedApiToken, Permission, Service } from '../api/types.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { usageSnippets } from './usage-snippets.js';
@@ -27,12 +27,13 @@ const PRESETS: Record<string, { label: MessageKey; permissions: Permission[] }> 
   write: { label: 'create.preset.write', permissions: ['read', 'write'] },
   full: { label: 'create.preset.full', permissions: ['read', 'write', 'delete', 'exchange'] },
 };
-const EXPIRY_DAYS = ['7', '30', '90', '365'] as const;
+// The lifetimes the API accepts (the generated type of `expiresInDays` lists them).
+const EXPIRY_DAYS = [7, 30, 90, 365] as const;
+type ExpiryDays = (typeof EXPIRY_DAYS)[number];
 
 /** Starts a connection: either it exists already, or the browser goes to the provider's consent. */
 export async function connectService(service: string): Promise<Connection | undefined> {
-  const answer = await api<Connection | ConsentRequired>('POST', '/api/v1/connections', {
-    service,
+  const answer = await latchkey().connect(service, {
     returnTo: `/tokens?connected=${encodeURIComponent(service)}`,
   });
   if ('authorizationUrl' in answer) {
@@ -124,16 +125,16 @@ export function CreateTokenDialog({ opened, onClose, services }: Props) {
   const [allServices, setAllServices] = useState(false);
   const [chosen, setChosen] = useState<string[]>([]);
   const [preset, setPreset] = useState('read');
-  const [days, setDays] = useState<string>('30');
+  const [days, setDays] = useState<ExpiryDays>(30);
   const [connectTo, setConnectTo] = useState<string | null>(null);
 
   const create = useMutation({
-    mutationFn: () =>
-      api<CreatedApiToken>('POST', '/api/v1/api-tokens', {
+    mutationFn: (): Promise<CreatedApiToken> =>
+      latchkey().tokens.create({
         name,
         services: allServices ? ['*'] : chosen,
         permissions: PRESETS[preset]?.permissions ?? ['read'],
-        expiresInDays: Number(days),
+        expiresInDays: days,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['api-tokens'] }),
   });
@@ -247,10 +248,10 @@ export function CreateTokenDialog({ opened, onClose, services }: Props) {
                 <Select
                   label={t('create.expiry')}
                   allowDeselect={false}
-                  data={EXPIRY_DAYS.map((d) => ({ value: d, label: t('create.days', { n: Number(d) }) }))}
-                  value={days}
+                  data={EXPIRY_DAYS.map((d) => ({ value: String(d), label: t('create.days', { n: d }) }))}
+                  value={String(days)}
                   onChange={(v) => {
-                    setDays(v ?? '30');
+                    setDays(EXPIRY_DAYS.find((d) => String(d) === v) ?? 30);
                   }}
                 />
                 <ProblemAlert error={create.error} />

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { api } from '../api/client.js';
+import { latchkey } from '../api/client.js';
 import { useApiTokens, useConnections, useServices } from '../api/queries.js';
 import type { ApiToken, Connection } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
@@ -25,7 +25,7 @@ function ConnectionRow({ connection }: { connection: Connection }) {
   const { t, dateTime, relative } = useI18n();
   const queryClient = useQueryClient();
   const refresh = useMutation({
-    mutationFn: () => api('POST', `/api/v1/connections/${connection.id}/refresh`),
+    mutationFn: () => latchkey().connections.refresh(connection.id),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['connections'] }),
   });
   const reconnect = useMutation({ mutationFn: () => connectService(connection.service) });
@@ -75,7 +75,7 @@ function ConnectionRow({ connection }: { connection: Connection }) {
             message={t('tokens.disconnect.body', { name: connection.serviceName })}
             confirmLabel={t('action.disconnect')}
             onConfirm={async () => {
-              await api('DELETE', `/api/v1/connections/${connection.id}`);
+              await latchkey().connections.revoke(connection.id);
               await queryClient.invalidateQueries({ queryKey: ['connections'] });
             }}
           />
@@ -121,7 +121,7 @@ function ApiTokenRow({ token }: { token: ApiToken }) {
             message={t('tokens.revoke.body', { name: token.name })}
             confirmLabel={t('action.revoke')}
             onConfirm={async () => {
-              await api('DELETE', `/api/v1/api-tokens/${token.id}`);
+              await latchkey().tokens.revoke(token.id);
               await queryClient.invalidateQueries({ queryKey: ['api-tokens'] });
             }}
           />
