@@ -27,7 +27,7 @@ describe('console message catalogues', () => {
   it('has a French file for every English one', () => {
     expect(PAIRS.length).toBeGreaterThanOrEqual(1);
     const files = readdirSync(I18N_DIR).filter((f) => f.endsWith('.json'));
-    for (const [en, fr] of PAIRS) expect(files, `${fr} is missing`).toContain(fr);
+    for (const [, fr] of PAIRS) expect(files, `${fr} is missing`).toContain(fr);
     expect(files.filter((f) => f.startsWith('fr')).length).toBe(PAIRS.length);
   });
 
