@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino, type DestinationStream } from 'pino';
-import { installAuthentication } from './auth/authenticate.js';
+import { createAuthenticator, installAuthentication } from './auth/authenticate.js';
 import { ConsoleLogin } from './auth/console-login.js';
 import { DEV_CONSOLE_CLIENT_ID, resolveIdentity } from './auth/identity-settings.js';
 import { IdpTokenVerifier } from './auth/idp-token-verifier.js';
@@ -11,7 +12,8 @@ import { SessionService } from './auth/sessions.js';
 import { UserDirectory } from './auth/user-directory.js';
 import { systemActor } from './audit/record.js';
 import { auditRoutes } from './routes/audit/index.js';
-import { addDavMethods, proxyRoutes, proxyUrlRewriter } from './routes/proxy/index.js';
+import { addDavMethods, createProxyFront, proxyUrlRewriter } from './routes/proxy/index.js';
+import type { ProxyFront } from './proxy/front.js';
 import { davWellKnownRoutes } from './routes/proxy/dav-well-known.js';
 import { loadOrCreateKeys } from './config/embedded.js';
 import type { Config } from './config/load.js';
@@ -19,6 +21,7 @@ import { Keyring } from './crypto/keyring.js';
 import { loadOrCreateDevIdpKey } from './dev-idp/keys.js';
 import { createDevProvider } from './dev-idp/provider.js';
 import { devIdpRoutes } from './dev-idp/routes.js';
+import { clientAddressing } from './http/client-address.js';
 import { genReqId, loggerOptions } from './http/logging.js';
 import { createMetrics, installMetricsHooks } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -121,7 +124,8 @@ export async function buildApp(
     const publicUrl = config.server.publicUrl;
     const bus = new ChangeBus(store, metrics.registry);
     await bus.start();
-    const logger: FastifyBaseLogger = pino(loggerOptions(config.log.level), options.logStream);
+    const pinoLogger = pino(loggerOptions(config.log.level), options.logStream);
+    const logger: FastifyBaseLogger = pinoLogger;
     const logError = (err: unknown) => {
       // Background bookkeeping (last-used writes): a failure must not fail the request.
       logger.warn({ err }, 'background write failed');
@@ -205,6 +209,19 @@ export async function buildApp(
     // replica that created it; failed steps wait for an operator's reconcile.
     for (const slug of bootstrapped) await services.tenants.provisionBootstrapped(slug);
 
+    const authenticator = createAuthenticator({
+      db: store.db,
+      verifier: services.verifier,
+      apiTokens: apiTokenVerifier,
+      users: services.users,
+      sessions: services.sessions,
+      metrics,
+      claims: config.idp.claims,
+      publicOrigin: new URL(publicUrl).origin,
+    });
+    // The proxy's front door takes its requests before Fastify routes anything (proxy/front.ts);
+    // it exists once the app is built, which happens after the server object is made.
+    const proxyFront: { current?: ProxyFront } = {};
     const app = Fastify({
       loggerInstance: logger,
       genReqId,
@@ -213,6 +230,17 @@ export async function buildApp(
       return503OnClosing: true,
       frameworkErrors: frameworkErrorHandler,
       rewriteUrl: proxyUrlRewriter(catalogue),
+      serverFactory: (handler) => {
+        const server = createServer((req, res) => {
+          if (proxyFront.current?.take(req, res) !== true) handler(req, res);
+        });
+        // Fastify applies its default timeouts only to servers it creates itself: the same here
+        // (long keep-alive, no request or idle limit of node's own; the proxy has its own limits).
+        server.keepAliveTimeout = 72_000;
+        server.requestTimeout = 0;
+        server.setTimeout(0);
+        return server;
+      },
     }).withTypeProvider<ZodTypeProvider>();
     addDavMethods(app);
     app.setValidatorCompiler(validatorCompiler);
@@ -224,16 +252,7 @@ export async function buildApp(
     });
     installMetricsHooks(app, metrics);
     await registerOpenApi(app, VERSION);
-    installAuthentication(app, {
-      db: store.db,
-      verifier: services.verifier,
-      apiTokens: apiTokenVerifier,
-      users: services.users,
-      sessions: services.sessions,
-      metrics,
-      claims: config.idp.claims,
-      publicOrigin: new URL(publicUrl).origin,
-    });
+    installAuthentication(app, authenticator);
 
     await app.register(healthRoutes, { services });
     await app.register(meRoutes, { services });
@@ -260,7 +279,11 @@ export async function buildApp(
     await app.register(revokeRoute, { services });
     await app.register(tokenExchangeRoute, { services });
     await app.register(auditRoutes, { services });
-    await app.register(proxyRoutes, { services });
+    proxyFront.current = createProxyFront(app, services, {
+      log: pinoLogger,
+      authenticator,
+      addressing: clientAddressing(config.server.trustProxy),
+    });
     await app.register(davWellKnownRoutes, { services });
 
     app.addHook('onClose', () => bus.stop());

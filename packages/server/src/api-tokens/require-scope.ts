@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { missingScope, type Permission } from './permissions.js';
+import type { VerifiedApiToken } from './verifier.js';
 
 /**
  * The one scope check of every route an API token may call (proxy, exchange, management API).
@@ -13,7 +14,15 @@ export function requireScope(
   service: string | null,
   needed: readonly Permission[],
 ): void {
-  const token = request.principal?.apiToken;
+  assertScope(request.principal?.apiToken, service, needed);
+}
+
+/** `requireScope` without a framework: the presented API token, if any. */
+export function assertScope(
+  token: VerifiedApiToken | undefined,
+  service: string | null,
+  needed: readonly Permission[],
+): void {
   if (token === undefined) return;
   const missing = missingScope(token.scope, service, needed);
   if (missing.length === 0) return;

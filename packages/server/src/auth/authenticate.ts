@@ -1,10 +1,11 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { sendProblem } from '../http/problem.js';
 import type { Metrics } from '../http/metrics.js';
 import type { ApiTokenVerifier } from '../api-tokens/verifier.js';
 import type { IdpTokenVerifier } from './idp-token-verifier.js';
-import type { Principal } from './principal.js';
+import type { ApiTokenAccess, AuthRequirement, Principal } from './principal.js';
 import type { SessionService } from './sessions.js';
 import type { RequestMeta, UserDirectory } from './user-directory.js';
 import { listMembershipsOfUser } from '../store/users.js';
@@ -27,8 +28,13 @@ export interface AuthDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function requestMeta(request: FastifyRequest): RequestMeta {
-  const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+  return callerMeta(request);
+}
+
+/** The address and user agent of a caller, as audit events and sessions record them. */
+export function callerMeta(caller: { ip: string; headers: IncomingHttpHeaders }): RequestMeta {
+  const ua = caller.headers['user-agent'];
+  return { ip: caller.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {
@@ -47,18 +53,36 @@ function stringClaim(payload: Record<string, unknown>, name: string): string | n
 
 /**
  * Who is calling (SPEC §3.1), as steps:
- * 1. bearer credential → IdP JWT verified against the trusted issuers (API tokens: their issue);
+ * 1. bearer credential → API token (`lk_…`) or IdP JWT verified against the trusted issuers; on
+ *    routes that take it, an API token as the HTTP Basic password;
  * 2. otherwise the console session cookie; state-changing requests must come from our origin (CSRF);
  * 3. the route's requirement decides whether no credential is acceptable.
- * A presented but bad credential is refused even where a credential is optional; routes that
- * declare `auth: 'none'` never look at credentials.
+ * A presented but bad credential is refused even where a credential is optional. Framework-free:
+ * the Fastify hook below and the proxy's front door (proxy/front.ts) both call it. A refusal is
+ * an AppError that already carries its `WWW-Authenticate` challenge.
  */
-export function installAuthentication(app: FastifyInstance, deps: AuthDeps): void {
-  app.decorateRequest('principal', null);
+export interface Authenticator {
+  authenticate(caller: Caller, route: RouteAuth): Promise<Principal | null>;
+}
 
-  async function fromBearer(request: FastifyRequest, token: string): Promise<Principal> {
+/** What authentication reads of a request. */
+export interface Caller {
+  method: string;
+  headers: IncomingHttpHeaders;
+  ip: string;
+}
+
+/** A route's authentication settings (its Fastify route config, or the proxy's). */
+export interface RouteAuth {
+  requirement: AuthRequirement;
+  apiTokens: ApiTokenAccess | undefined;
+  basicAuth: 'accept' | 'challenge' | undefined;
+}
+
+export function createAuthenticator(deps: AuthDeps): Authenticator {
+  async function fromBearer(caller: Caller, token: string): Promise<Principal> {
     if (token.startsWith('lk_')) {
-      const verified = await deps.apiTokens.verify(token, request.ip);
+      const verified = await deps.apiTokens.verify(token, caller.ip);
       return {
         kind: 'api_token',
         user: verified.user,
@@ -77,7 +101,7 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
         name: stringClaim(verified.payload, deps.claims.name),
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
       },
-      requestMeta(request),
+      callerMeta(caller),
     );
     if (context.user.deletedAt !== null) throw new AppError('invalid_token', 'this user has been removed');
     return {
@@ -88,12 +112,12 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
     };
   }
 
-  async function fromSession(request: FastifyRequest, cookie: string): Promise<Principal | null> {
+  async function fromSession(caller: Caller, cookie: string): Promise<Principal | null> {
     const found = await deps.sessions.find(cookie);
     if (found === undefined || found.user.deletedAt !== null) return null;
-    if (!SAFE_METHODS.has(request.method)) {
+    if (!SAFE_METHODS.has(caller.method)) {
       // Origin check (OWASP CSRF cheat sheet): SameSite=Lax alone does not cover every browser path.
-      const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
+      const origin = caller.headers.origin ?? refererOrigin(caller.headers.referer);
       if (origin !== deps.publicOrigin)
         throw new AppError('csrf_rejected', 'state-changing requests must come from the console origin');
     }
@@ -106,57 +130,86 @@ export function installAuthentication(app: FastifyInstance, deps: AuthDeps): voi
     };
   }
 
+  async function identify(caller: Caller, route: RouteAuth): Promise<Principal | null> {
+    const authorization = caller.headers.authorization;
+    const basic = route.basicAuth;
+    let principal: Principal | null = null;
+    if (authorization !== undefined) {
+      const token =
+        basic === undefined
+          ? bearerToken(authorization)
+          : (bearerToken(authorization) ?? basicPassword(authorization));
+      if (token === undefined) {
+        throw new AppError(
+          'invalid_token',
+          basic === undefined
+            ? 'the Authorization header must be "Bearer <token>"'
+            : 'send "Bearer <token>", or an API token as the Basic password',
+          { headers: challengeHeaders(basic, 'invalid_token') ?? {} },
+        );
+      }
+      principal = await fromBearer(caller, token);
+    } else {
+      const cookie = readCookie(caller.headers.cookie, SESSION_COOKIE);
+      if (cookie !== undefined) principal = await fromSession(caller, cookie);
+    }
+    if (principal?.kind === 'api_token' && route.apiTokens === undefined) {
+      throw apiTokenNotAllowed(
+        'API tokens cannot manage credentials or call this route; use a console session or an IdP token',
+      );
+    }
+    if (principal === null && route.requirement === 'user') {
+      throw new AppError(
+        'unauthenticated',
+        'send an IdP access token, an API token or sign in to the console',
+        {
+          headers: challengeHeaders(basic, undefined) ?? {},
+        },
+      );
+    }
+    return principal;
+  }
+
+  return {
+    async authenticate(caller, route) {
+      try {
+        return await identify(caller, route);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        deps.metrics.authFailures.inc({ reason: err.code });
+        const challenge =
+          route.basicAuth === 'challenge' && err.status === 401
+            ? challengeHeaders('challenge', err.code === 'unauthenticated' ? undefined : 'invalid_token')?.[
+                'www-authenticate'
+              ]
+            : bearerChallenge(err);
+        if (challenge === undefined) throw err;
+        throw new AppError(err.code, err.message, {
+          ...(err.fields === undefined ? {} : { fields: err.fields }),
+          ...(err.extra === undefined ? {} : { extra: { ...err.extra } }),
+          headers: { ...err.headers, 'www-authenticate': challenge },
+          cause: err.cause,
+        });
+      }
+    },
+  };
+}
+
+/** Installs authentication as the first `onRequest` hook of every Fastify route. */
+export function installAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes answer 404 whoever asks; known routes require a user unless they say otherwise.
-    const requirement =
-      request.routeOptions.url === undefined ? 'none' : (request.routeOptions.config.auth ?? 'user');
+    const config = request.routeOptions.config;
+    const requirement = request.routeOptions.url === undefined ? 'none' : (config.auth ?? 'user');
     if (requirement === 'none') return;
     try {
-      const authorization = request.headers.authorization;
-      let principal: Principal | null = null;
-      const basic = request.routeOptions.config.basicAuth;
-      if (authorization !== undefined) {
-        const token =
-          basic === undefined
-            ? bearerToken(authorization)
-            : (bearerToken(authorization) ?? basicPassword(authorization));
-        if (token === undefined) {
-          throw new AppError(
-            'invalid_token',
-            basic === undefined
-              ? 'the Authorization header must be "Bearer <token>"'
-              : 'send "Bearer <token>", or an API token as the Basic password',
-            { headers: challengeHeaders(basic, 'invalid_token') ?? {} },
-          );
-        }
-        principal = await fromBearer(request, token);
-      } else {
-        const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-        if (cookie !== undefined) principal = await fromSession(request, cookie);
-      }
-      request.principal = principal;
-      if (principal?.kind === 'api_token' && request.routeOptions.config.apiTokens === undefined) {
-        throw apiTokenNotAllowed(
-          'API tokens cannot manage credentials or call this route; use a console session or an IdP token',
-        );
-      }
-      if (principal === null && requirement === 'user') {
-        throw new AppError(
-          'unauthenticated',
-          'send an IdP access token, an API token or sign in to the console',
-          { headers: challengeHeaders(basic, undefined) ?? {} },
-        );
-      }
+      request.principal = await authenticator.authenticate(
+        { method: request.method, headers: request.headers, ip: request.ip },
+        { requirement, apiTokens: config.apiTokens, basicAuth: config.basicAuth },
+      );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      deps.metrics.authFailures.inc({ reason: err.code });
-      const challenge =
-        request.routeOptions.config.basicAuth === 'challenge' && err.status === 401
-          ? challengeHeaders('challenge', err.code === 'unauthenticated' ? undefined : 'invalid_token')?.[
-              'www-authenticate'
-            ]
-          : bearerChallenge(err);
-      if (challenge !== undefined) void reply.header('www-authenticate', challenge);
       return sendProblem(request, reply, err);
     }
   });

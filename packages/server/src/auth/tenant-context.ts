@@ -36,8 +36,12 @@ export function requirePrincipal(request: FastifyRequest): Principal {
  * deleted tenant → 403 `tenant_suspended`.
  */
 export function requireMembership(request: FastifyRequest): MembershipView {
-  const principal = requirePrincipal(request);
-  const membership = selectMembership(principal, requestedTenant(request));
+  return activeMembership(requirePrincipal(request), requestedTenant(request));
+}
+
+/** `requireMembership` without a framework: the principal and the `Latchkey-Tenant` value. */
+export function activeMembership(principal: Principal, requested: string | undefined): MembershipView {
+  const membership = selectMembership(principal, requested);
   if (membership === null) {
     throw new AppError(
       'tenant_required',

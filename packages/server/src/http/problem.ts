@@ -1,6 +1,22 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, toProblem, type FieldError } from '../errors.js';
+
+/**
+ * Writes an AppError as `application/problem+json` on a plain node:http response (the proxy's
+ * front door, which answers before Fastify); the same document `sendProblem` sends.
+ */
+export function writeProblem(res: ServerResponse, requestId: string, error: AppError): void {
+  const body = JSON.stringify(toProblem(error.code, error.message, requestId, error.fields, error.extra));
+  res.writeHead(error.status, {
+    ...error.headers,
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
+}
 
 /** Sends an AppError as `application/problem+json`. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {

@@ -1,4 +1,5 @@
 import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { AppError } from '../errors.js';
 import type { AuditEventInput } from '../audit/record.js';
@@ -12,6 +13,7 @@ const MAX_REPLAYABLE = 1024 * 1024;
 
 export interface ForwardDeps extends ProxyDeps {
   metrics: ProxyMetrics;
+  log: Logger;
   audit: (event: AuditEventInput) => void;
   auditReads: boolean;
 }
@@ -24,7 +26,8 @@ export interface ForwardDeps extends ProxyDeps {
  * and retries once; 429/503 and their `Retry-After` pass through like any answer.
  */
 export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void> {
-  const { request, reply, target } = call;
+  const { request, target } = call;
+  const res = request.res;
   const token = call.token;
   if (token === undefined) throw new AppError('internal_error', 'forward without a token');
   const upstreamPath = call.hostRouted
@@ -90,22 +93,21 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
     deps.metrics.observeUpstream(target.service.id, statusCode, (performance.now() - sentAt) / 1000);
     const out = clientResponseHeaders(answer, ctx);
     target.hooks.rewriteResponseHeaders?.(ctx, statusCode, out);
-    let sink: Writable = reply.raw;
+    let sink: Writable = res;
     if (target.hooks.transformResponseBody !== undefined) {
       const upstreamBody = new PassThrough();
       const replaced = target.hooks.transformResponseBody(ctx, statusCode, out, upstreamBody);
       if (replaced !== undefined) {
         delete out['content-length'];
-        replaced.on('error', (err) => reply.raw.destroy(err));
+        replaced.on('error', (err) => res.destroy(err));
         sink = upstreamBody;
-        replaced.pipe(counting(reply.raw));
+        replaced.pipe(counting(res));
       }
     }
     out['x-request-id'] = request.id;
     if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
-    reply.hijack();
-    reply.raw.writeHead(statusCode, out as Record<string, string | string[]>);
-    return sink === reply.raw && audited !== undefined ? counting(reply.raw) : sink;
+    res.writeHead(statusCode, out as Record<string, string | string[]>);
+    return sink === res && audited !== undefined ? counting(res) : sink;
   };
   const counting = (into: Writable): Writable => {
     if (audited === undefined) return into;
@@ -136,12 +138,15 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
       await send();
     }
   } catch (err) {
-    if (!reply.sent) throw upstreamError(err);
+    if (!res.headersSent) throw upstreamError(err);
     // The client went away or the upstream broke mid-body: the status line is already sent, so
     // the only honest signal left is the closed connection.
     outcome = 'upstream_error';
-    reply.raw.destroy();
-    request.log.info({ code: (err as { code?: unknown }).code }, 'proxied response interrupted');
+    res.destroy();
+    deps.log.info(
+      { reqId: request.id, code: (err as { code?: unknown }).code },
+      'proxied response interrupted',
+    );
   }
   deps.metrics.countRequest(target.service.id, outcome);
   if (audited !== undefined && call.membership !== undefined) {

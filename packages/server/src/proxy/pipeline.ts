@@ -1,11 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Permission } from '../api-tokens/permissions.js';
 import { permissionForMethod } from '../api-tokens/permissions.js';
-import { requireScope } from '../api-tokens/require-scope.js';
+import { assertScope } from '../api-tokens/require-scope.js';
 import type { AuditActor } from '../audit/record.js';
-import { requestMeta } from '../auth/authenticate.js';
+import { callerMeta, type Authenticator } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
-import { requireMembership, requirePrincipal } from '../auth/tenant-context.js';
+import { activeMembership, TENANT_HEADER } from '../auth/tenant-context.js';
 import type { ConsentFlow } from '../connections/consent.js';
 import { AppError } from '../errors.js';
 import type { DownstreamToken, FreshTokenSource } from '../refresh/fresh-token.js';
@@ -20,16 +20,31 @@ const MAX_CLASSIFIED_BODY = 1024 * 1024;
 
 /** The services every step may use, built once by the route plugin. */
 export interface ProxyDeps {
+  authenticator: Authenticator;
   freshTokens: FreshTokenSource;
   consent: ConsentFlow;
   limiter: TokenBucketLimiter | undefined;
   maxBodyBytes: number;
 }
 
+/**
+ * The client's request as the proxy sees it: node:http's own objects (no framework, see
+ * front.ts) plus what was derived once (request id, client address under `server.trustProxy`).
+ */
+export interface ProxyRequest {
+  readonly raw: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly id: string;
+  readonly method: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly ip: string;
+  readonly protocol: string;
+  readonly host: string;
+}
+
 /** One proxied request as it goes through the steps; each step fills in what it establishes. */
 export interface ProxyCall {
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
+  readonly request: ProxyRequest;
   readonly target: ProxyTarget;
   readonly hostRouted: boolean;
   /** The client's raw path (and query) below the service root: `/a%20b.txt?x=1`. */
@@ -61,9 +76,14 @@ const checkRequest: Step = (call, deps) => {
   }
 };
 
-/** Who is calling: the authentication hook verified the credential (Bearer, Basic password, session). */
-const authenticate: Step = (call) => {
-  call.principal = requirePrincipal(call.request);
+/**
+ * Who is calling: an API token (Bearer or, for DAV clients, the Basic password), an IdP token or
+ * the console session, verified as on every other route (auth/authenticate.ts).
+ */
+const authenticate: Step = async (call, deps) => {
+  const principal = await deps.authenticator.authenticate(call.request, call.target.auth);
+  if (principal === null) throw new AppError('unauthenticated');
+  call.principal = principal;
 };
 
 /**
@@ -71,7 +91,10 @@ const authenticate: Step = (call) => {
  * connections stop at once → 403 `tenant_suspended`); `Latchkey-Tenant` picks among several.
  */
 const checkTenantActive: Step = (call) => {
-  call.membership = requireMembership(call.request);
+  const { principal, request } = call;
+  if (principal === undefined) throw new AppError('unauthenticated');
+  const requested = request.headers[TENANT_HEADER];
+  call.membership = activeMembership(principal, typeof requested === 'string' ? requested : undefined);
 };
 
 /** Per-API-token token bucket (SPEC §6.1 limits): 429 + `Retry-After` when empty. */
@@ -104,7 +127,7 @@ const checkScope: Step = async (call) => {
     needed = classifyJmap(parseJson(call.body));
   }
   call.needed = needed;
-  requireScope(request, target.service.id, needed);
+  assertScope(call.principal?.apiToken, target.service.id, needed);
 };
 
 /**
@@ -154,7 +177,7 @@ export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
 }
 
 export function actorOf(call: ProxyCall): AuditActor {
-  const meta = requestMeta(call.request);
+  const meta = callerMeta(call.request);
   const token = call.principal?.apiToken;
   return token !== undefined
     ? { type: 'api_token', id: token.id, label: token.name, ip: meta.ip, userAgent: meta.userAgent }
@@ -191,7 +214,7 @@ async function consentError(call: ProxyCall, deps: ProxyDeps, missing: boolean):
   });
 }
 
-async function readSmallBody(request: FastifyRequest, max: number): Promise<Buffer> {
+async function readSmallBody(request: ProxyRequest, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request.raw) {

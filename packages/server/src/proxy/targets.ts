@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { RouteAuth } from '../auth/authenticate.js';
 import type { ProxyLimits } from '../config/proxy-schema.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import { hooksFor, type ProxyHooks } from './hooks.js';
@@ -6,6 +7,12 @@ import { hooksFor, type ProxyHooks } from './hooks.js';
 /** Everything the proxy needs about one service, built once at start (no per-request work). */
 export interface ProxyTarget {
   service: ServiceConfig;
+  /**
+   * A user credential is required; API tokens are welcome (scopes are checked per request); the
+   * API token is also taken as the HTTP Basic password, and DAV services ask for Basic when no
+   * credential came so password-only clients prompt (SPEC §6.1).
+   */
+  auth: RouteAuth;
   hooks: ProxyHooks;
   /** Keep-alive connections to the service's origin; `connections` is the concurrency cap. */
   pool: Pool;
@@ -33,6 +40,7 @@ export function buildTargets(
     const at = format.indexOf('{token}');
     targets.set(service.id, {
       service,
+      auth: { requirement: 'user', apiTokens: 'allow', basicAuth: service.dav ? 'challenge' : 'accept' },
       hooks: hooksFor(service),
       pool: new Pool(upstreamBase.origin, {
         connections: limits.upstreamConnections,

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../../auth/authenticate.js';
+import type { ClientAddressing } from '../../http/client-address.js';
 import type { AppServices } from '../../services.js';
-import { AppError } from '../../errors.js';
 import { ProxyAuditQueue } from '../../proxy/audit-queue.js';
-import { forward, type ForwardDeps } from '../../proxy/forward.js';
+import { ProxyFront } from '../../proxy/front.js';
 import { createProxyMetrics } from '../../proxy/metrics.js';
-import { runSteps, type ProxyCall } from '../../proxy/pipeline.js';
 import { TokenBucketLimiter } from '../../proxy/rate-limit.js';
 import { buildTargets, hostRoutes, serviceForHost } from '../../proxy/targets.js';
 
@@ -23,23 +24,12 @@ export const DAV_METHODS = [
   'SEARCH',
 ] as const;
 
-const PROXY_METHODS: HTTPMethods[] = [
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  ...DAV_METHODS,
-];
-
 /** Internal prefix a host-routed request is rewritten to before routing (see `proxyUrlRewriter`). */
 const HOST_PREFIX = '/proxy/';
 
 /**
- * Teaches Fastify the DAV methods (it knows only the common ones). Must run on the root instance
- * before any route is added.
+ * Teaches Fastify the DAV methods (it knows only the common ones): the discovery routes answer
+ * PROPFIND. Must run on the root instance before any route is added.
  */
 export function addDavMethods(app: FastifyInstance): void {
   for (const method of DAV_METHODS) {
@@ -48,9 +38,9 @@ export function addDavMethods(app: FastifyInstance): void {
 }
 
 /**
- * Fastify `rewriteUrl`: a request on a service's proxy host (SPEC §6.1 host-based routing) is
- * routed as `/proxy/{service}{path}` so it never reaches Latchkey's own routes, whatever its path.
- * The handler reads the client's original URL, not this one.
+ * Fastify `rewriteUrl`: a request on a service's proxy host (SPEC §6.1 host-based routing) that
+ * the front door left to Fastify (RFC 6764 discovery) is routed as `/proxy/{service}{path}`, so it
+ * never reaches Latchkey's own routes, whatever its path.
  */
 export function proxyUrlRewriter(
   services: AppServices['config']['services'],
@@ -64,25 +54,32 @@ export function proxyUrlRewriter(
 }
 
 /**
- * `ANY /proxy/{service}/{path…}` and host routes (SPEC §6.1): the steps of proxy/pipeline.ts then
- * proxy/forward.ts. Registered in its own encapsulated scope whose only content-type parser
- * leaves the body unread, so bodies stream to the upstream instead of being parsed or buffered.
+ * `ANY /proxy/{service}/{path…}` and host routes (SPEC §6.1): the front door (proxy/front.ts)
+ * that serves them ahead of Fastify, with the steps of proxy/pipeline.ts then proxy/forward.ts.
+ * Closing the app refuses new proxy requests, flushes the audit queue and closes the upstream
+ * pools.
  */
-export async function proxyRoutes(
+export function createProxyFront(
   app: FastifyInstance,
-  { services }: { services: AppServices },
-): Promise<void> {
+  services: AppServices,
+  http: { log: Logger; authenticator: Authenticator; addressing: ClientAddressing },
+): ProxyFront {
   const config = services.config;
   const catalogue = services.connectors.services;
   const targets = buildTargets(catalogue, config.server.publicUrl, config.proxy);
-  const hosts = hostRoutes(catalogue);
   const audit = new ProxyAuditQueue({
     db: services.store.db,
     onError: (err) => {
       app.log.error({ err }, 'proxy audit batch failed');
     },
   });
-  const deps: ForwardDeps = {
+  const front = new ProxyFront({
+    targets,
+    hosts: hostRoutes(catalogue),
+    authenticator: http.authenticator,
+    addressing: http.addressing,
+    log: http.log,
+    httpDuration: services.metrics.httpDuration,
     freshTokens: services.freshTokens,
     consent: services.consent,
     limiter: config.proxy.rateLimit.enabled ? new TokenBucketLimiter(config.proxy.rateLimit) : undefined,
@@ -92,56 +89,14 @@ export async function proxyRoutes(
       audit.push(event);
     },
     auditReads: config.audit.proxyReads,
-  };
+  });
+  app.addHook('preClose', (done) => {
+    front.close();
+    done();
+  });
   app.addHook('onClose', async () => {
     await audit.flush();
     await Promise.all([...targets.values()].map((t) => t.pool.close()));
   });
-
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => {
-    done(null);
-  });
-
-  async function handle(request: FastifyRequest, reply: FastifyReply, serviceId: string): Promise<void> {
-    const raw = request.originalUrl;
-    const target = targets.get(serviceId);
-    const hostRouted = serviceForHost(hosts, request.headers.host) === serviceId && target !== undefined;
-    if (target === undefined)
-      throw new AppError('unknown_service', `no service "${serviceId}" in the catalogue`);
-    const call: ProxyCall = {
-      request,
-      reply,
-      target,
-      hostRouted,
-      rawPath: hostRouted ? raw : raw.slice(target.prefix.length),
-      startedAt: performance.now(),
-    };
-    try {
-      await runSteps(call, deps);
-      await forward(call, deps);
-    } catch (err) {
-      const outcome =
-        err instanceof AppError && err.code.startsWith('upstream_') ? 'upstream_error' : 'refused';
-      deps.metrics.countRequest(serviceId, outcome);
-      throw err;
-    }
-  }
-
-  for (const service of catalogue) {
-    const config = {
-      auth: 'user' as const,
-      apiTokens: 'allow' as const,
-      basicAuth: service.dav ? ('challenge' as const) : ('accept' as const),
-    };
-    for (const url of [`/proxy/${service.id}`, `/proxy/${service.id}/*`]) {
-      app.route({
-        method: PROXY_METHODS,
-        url,
-        config,
-        schema: { hide: true },
-        handler: (request, reply) => handle(request, reply, service.id),
-      });
-    }
-  }
+  return front;
 }
