@@ -8,7 +8,7 @@ import { BrowserRouter } from 'react-router';
 import { App } from './app.js';
 import { ApiError } from './api/problem.js';
 import { I18nProvider } from './i18n/i18n.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -26,6 +26,7 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider
       theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
       defaultColorScheme="auto"
       colorSchemeManager={localStorageColorSchemeManager({ key: 'latchkey.color-scheme' })}
     >

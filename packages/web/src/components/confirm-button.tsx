@@ -40,7 +40,13 @@ export function ConfirmButton({ label, title, message, confirmLabel, onConfirm, 
       <Button color="red" variant="light" size="xs" onClick={open} {...button}>
         {label}
       </Button>
-      <Modal opened={opened} onClose={close} title={title} centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={title}
+        centered
+        closeButtonProps={{ 'aria-label': t('action.close') }}
+      >
         <Stack>
           <Text size="sm">{message}</Text>
           <ProblemAlert error={error} />

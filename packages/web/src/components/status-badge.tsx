@@ -26,7 +26,14 @@ export function StatusBadge({ status }: { status: string }) {
   const key = `status.${status}`;
   const label = isMessageKey(key) ? t(key) : status;
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" data-status={status}>
+    // The tint carries the colour, the text keeps the scheme's own text colour: readable (WCAG AA)
+    // in light and dark alike.
+    <Badge
+      color={COLORS[status] ?? 'gray'}
+      variant="light"
+      styles={{ label: { color: 'var(--mantine-color-text)' } }}
+      data-status={status}
+    >
       {label}
     </Badge>
   );

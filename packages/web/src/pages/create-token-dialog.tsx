@@ -153,7 +153,14 @@ export function CreateTokenDialog({ opened, onClose, services }: Props) {
 
   const serviceOptions = services.map((s) => ({ value: s.id, label: s.name }));
   return (
-    <Modal opened={opened} onClose={close} title={t('create.title')} size="lg" centered>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={t('create.title')}
+      size="lg"
+      centered
+      closeButtonProps={{ 'aria-label': t('action.close') }}
+    >
       {create.data !== undefined ? (
         <Stack>
           <CreatedToken created={create.data} services={services} />

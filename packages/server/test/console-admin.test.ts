@@ -1,0 +1,124 @@
+import { rmSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/server.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { tempDataDir, testConfig } from './helpers/config.js';
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  seriousAxeViolations,
+  signInAs,
+  tempProfile,
+} from './helpers/console-browser.js';
+import { devIdpToken } from './helpers/dav-bed.js';
+
+/**
+ * The tenant admin's Users & tokens page in Debian's chromium against a real server: adam sees
+ * the admin navigation, finds alice's API tokens and revokes two of them at once behind a
+ * confirmation; the proxy refuses exactly those two from then on.
+ */
+describe('console: admin users & bulk revocation in Chromium', () => {
+  const data = tempDataDir();
+  const profile = tempProfile();
+  let store: Store;
+  let server: RunningServer;
+  let browser: BrowserContext;
+  let page: Page;
+  const secrets = new Map<string, string>();
+
+  async function proxyStatus(token: string): Promise<{ status: number; code: unknown }> {
+    const res = await fetch(`${server.url}/proxy/demo/notes`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+    return { status: res.status, code: body.code };
+  }
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    store = await openStore({ pgliteDir: 'memory://' });
+    server = await startServer(testConfig(data.dir), { store });
+    const idp = await devIdpToken(server.url, 'alice');
+    for (const name of ['ci-deploy', 'nightly-sync', 'keep-me']) {
+      const res = await fetch(`${server.url}/api/v1/api-tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${idp}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, services: ['demo'], permissions: ['read'], expiresInDays: 30 }),
+      });
+      expect(res.status).toBe(201);
+      secrets.set(name, ((await res.json()) as { token: string }).token);
+    }
+    browser = await launchChromium(profile);
+    page = await browser.newPage();
+    page.setDefaultTimeout(20_000);
+  }, 90_000);
+  afterAll(async () => {
+    await browser.close();
+    await server.close();
+    await store.close();
+    rmSync(profile, { recursive: true, force: true });
+    data.cleanup();
+  });
+
+  it('hides the admin pages from a member', async () => {
+    await signInAs(page, server.url, 'alice');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await expect.poll(() => nav.getByRole('link').allTextContents()).not.toContain('Users & tokens');
+    await page.goto(`${server.url}/admin/users`);
+    await page.waitForURL(`${server.url}/`);
+    await page.context().clearCookies();
+  });
+
+  it("lists the tenant's users and every API token with its owner", async () => {
+    for (const name of secrets.keys())
+      expect((await proxyStatus(secrets.get(name) ?? '')).status).not.toBe(401);
+    await signInAs(page, server.url, 'adam');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Users & tokens' })
+      .click();
+    const tokens = page.getByRole('table', { name: 'API tokens of the tenant' });
+    for (const name of secrets.keys()) await tokens.locator(`tr[data-token="${name}"]`).waitFor();
+    await expect.poll(() => tokens.locator('tr[data-token="ci-deploy"]').textContent()).toContain('Alice');
+    const users = page.getByRole('table', { name: 'Users & tokens' });
+    await expect.poll(() => users.textContent()).toContain('Alice');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-users');
+  });
+
+  it('revokes the selected tokens after a confirmation naming how many and whose; the proxy refuses them', async () => {
+    const bulk = page.getByRole('button', { name: /Revoke selected/ });
+    expect(await bulk.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: /Select ci-deploy of/ }).check();
+    await page.getByRole('checkbox', { name: /Select nightly-sync of/ }).check();
+    await page.getByRole('button', { name: 'Revoke selected (2)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke the selected API tokens?' });
+    await expect.poll(() => dialog.textContent()).toContain('2 API token(s) of Alice');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const tokens = page.getByRole('table', { name: 'API tokens of the tenant' });
+    for (const name of ['ci-deploy', 'nightly-sync']) {
+      await tokens.locator(`tr[data-token="${name}"] [data-status="revoked"]`).waitFor();
+      expect(await proxyStatus(secrets.get(name) ?? '')).toEqual({ status: 401, code: 'token_revoked' });
+    }
+    // The one left out still works.
+    await tokens.locator('tr[data-token="keep-me"] [data-status="active"]').waitFor();
+    expect((await proxyStatus(secrets.get('keep-me') ?? '')).status).not.toBe(401);
+  });
+
+  it('shows the page in French with every label translated', async () => {
+    await page
+      .getByRole('button', { name: /Language|Langue/ })
+      .click()
+      .catch(() => undefined);
+    await page.evaluate("localStorage.setItem('latchkey.locale', 'fr')");
+    await page.reload();
+    await page.getByRole('heading', { name: 'Utilisateurs et jetons' }).waitFor();
+    await page.getByRole('button', { name: /Révoquer la sélection/ }).waitFor();
+    await page.evaluate("localStorage.setItem('latchkey.locale', 'en')");
+  });
+});
