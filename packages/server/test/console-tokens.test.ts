@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
-import { ensureConsoleBuilt, launchChromium, signInAs, tempProfile } from './helpers/console-browser.js';
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  seriousAxeViolations,
+  signInAs,
+  tempProfile,
+} from './helpers/console-browser.js';
 
 /**
  * The console in Debian's chromium against a real server on the embedded store with the
@@ -101,6 +108,8 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     const usage = await dialog.getByTestId('usage-demo').textContent();
     expect(usage).toContain(`curl -H 'Authorization: Bearer ${secret}'`);
     expect(usage).toContain(`${server.url}/proxy/demo/notes`);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'create-token');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect
       .poll(() => page.locator('tr[data-token="laptop"] [data-status]').getAttribute('data-status'))
@@ -110,6 +119,8 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     expect(
       await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })'),
     ).not.toContain(secret);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'tokens');
   });
 
   it('revokes the token after a confirmation, and the token stops working', async () => {

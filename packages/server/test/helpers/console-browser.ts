@@ -112,6 +112,8 @@ export interface AxeViolation {
  * violations; a page test asserts the list is empty.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  // Mid-transition elements are half transparent and would fail the contrast rule wrongly.
+  await page.waitForFunction('document.getAnimations().every((a) => a.playState !== "running")');
   const loaded = await page.evaluate<boolean>('typeof window.axe !== "undefined"');
   // Evaluated over the DevTools protocol: the console's CSP (rightly) refuses inline script tags.
   if (!loaded) await page.evaluate(`${AXE_SOURCE};0`);

@@ -59,7 +59,10 @@ function Snippet({ code, label }: { code: string; label: string }) {
           )}
         </CopyButton>
       </Group>
-      <Code block>{code}</Code>
+      {/* Focusable so keyboard users can scroll a long snippet (WCAG 2.1.1). */}
+      <Code block tabIndex={0} aria-label={label}>
+        {code}
+      </Code>
     </Stack>
   );
 }
