@@ -60,7 +60,8 @@ describe('console: admin users & bulk revocation in Chromium', () => {
     await store.close();
     rmSync(profile, { recursive: true, force: true });
     data.cleanup();
-  });
+    // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
+  }, 120_000);
 
   it('hides the admin pages from a member', async () => {
     await signInAs(page, server.url, 'alice');

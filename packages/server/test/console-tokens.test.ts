@@ -42,7 +42,8 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await store.close();
     rmSync(profile, { recursive: true, force: true });
     data.cleanup();
-  });
+    // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
+  }, 120_000);
 
   it('serves the console at / with a strict CSP and hashed assets cached for a year', async () => {
     const index = await fetch(`${server.url}/tokens`);
@@ -121,6 +122,28 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     ).not.toContain(secret);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'tokens');
+  });
+
+  it('shows on the dashboard what alice has and what she did, in figures and a chart', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Dashboard' })
+      .click();
+    await expect.poll(() => page.getByTestId('figure-connections-value').textContent()).toBe('1');
+    await expect.poll(() => page.getByTestId('figure-tokens-value').textContent()).toBe('1');
+    expect(await page.getByTestId('figure-consent-value').textContent()).toBe('0');
+    expect(await page.getByTestId('figure-expiring-value').textContent()).toBe('0');
+    // Her consent and her new token are events of the last two weeks.
+    const chart = page.getByRole('img', { name: /^Bar chart of \d+ events per day$/ });
+    const events = Number(/(\d+)/.exec((await chart.getAttribute('aria-label')) ?? '')?.[1]);
+    expect(events).toBeGreaterThanOrEqual(2);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'dashboard');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'My tokens' })
+      .click();
+    await page.locator('tr[data-token="laptop"]').waitFor();
   });
 
   it('revokes the token after a confirmation, and the token stops working', async () => {

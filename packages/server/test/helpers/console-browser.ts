@@ -113,7 +113,14 @@ export interface AxeViolation {
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   // Mid-transition elements are half transparent and would fail the contrast rule wrongly.
-  await page.waitForFunction('document.getAnimations().every((a) => a.playState !== "running")');
+  // (Polled with evaluate: waitForFunction would need 'unsafe-eval', which the console's CSP refuses.)
+  for (let i = 0; i < 50; i++) {
+    const settled = await page.evaluate<boolean>(
+      'document.getAnimations().every((a) => a.playState !== "running")',
+    );
+    if (settled) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const loaded = await page.evaluate<boolean>('typeof window.axe !== "undefined"');
   // Evaluated over the DevTools protocol: the console's CSP (rightly) refuses inline script tags.
   if (!loaded) await page.evaluate(`${AXE_SOURCE};0`);
