@@ -54,13 +54,13 @@ describe('console: admin users & bulk revocation in Chromium', () => {
     page = await browser.newPage();
     page.setDefaultTimeout(20_000);
   }, 90_000);
+  // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   afterAll(async () => {
     await browser.close();
     await server.close();
     await store.close();
     rmSync(profile, { recursive: true, force: true });
     data.cleanup();
-    // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   }, 120_000);
 
   it('hides the admin pages from a member', async () => {

@@ -36,13 +36,13 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     // A missing element fails the step with its locator, inside the test's own time limit.
     page.setDefaultTimeout(20_000);
   }, 90_000);
+  // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   afterAll(async () => {
     await browser.close();
     await server.close();
     await store.close();
     rmSync(profile, { recursive: true, force: true });
     data.cleanup();
-    // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   }, 120_000);
 
   it('serves the console at / with a strict CSP and hashed assets cached for a year', async () => {
