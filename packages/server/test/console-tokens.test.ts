@@ -146,6 +146,38 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await page.locator('tr[data-token="laptop"]').waitFor();
   });
 
+  it('lists her events in the audit log, filters them and shows one in readable detail', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Audit log' })
+      .click();
+    const table = page.getByRole('table', { name: 'Audit log' });
+    await table.locator('tr[data-action="api_token.created"]').waitFor();
+    await table.locator('tr[data-action^="connection."]').first().waitFor();
+    await page.getByLabel('Action').fill('api_token.created');
+    const actions = async (): Promise<string[]> => {
+      const rows = table.locator('tbody tr');
+      const seen = new Set<string>();
+      for (let n = await rows.count(), k = 0; k < n; k++)
+        seen.add((await rows.nth(k).getAttribute('data-action')) ?? '');
+      return [...seen];
+    };
+    await expect.poll(actions).toEqual(['api_token.created']);
+    await table.getByRole('button', { name: 'Details of api_token.created' }).first().click();
+    const detail = page.getByRole('dialog', { name: 'Event details' });
+    // The token's name from the event's metadata, as text (not raw JSON), and never its secret.
+    await expect.poll(() => detail.textContent()).toContain('laptop');
+    expect(await detail.textContent()).not.toContain(secret);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await detail.getByRole('button', { name: 'Close' }).click();
+    await screenshot(page, 'audit');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'My tokens' })
+      .click();
+    await page.locator('tr[data-token="laptop"]').waitFor();
+  });
+
   it('revokes the token after a confirmation, and the token stops working', async () => {
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke API token' });
