@@ -170,6 +170,7 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     expect(await detail.textContent()).not.toContain(secret);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await detail.getByRole('button', { name: 'Close' }).click();
+    await detail.waitFor({ state: 'hidden' });
     await screenshot(page, 'audit');
     await page
       .getByRole('navigation', { name: 'Main navigation' })
