@@ -6,7 +6,13 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { pino, type DestinationStream } from 'pino';
 import { createAuthenticator, installAuthentication } from './auth/authenticate.js';
 import { ConsoleLogin } from './auth/console-login.js';
-import { DEV_CONSOLE_CLIENT_ID, resolveIdentity } from './auth/identity-settings.js';
+import {
+  DEV_CONSOLE_CLIENT_ID,
+  DEV_OPERATOR_AUDIENCE,
+  DEV_OPERATOR_SCOPE,
+  devOperatorResource,
+  resolveIdentity,
+} from './auth/identity-settings.js';
 import { IdpTokenVerifier } from './auth/idp-token-verifier.js';
 import { SessionService } from './auth/sessions.js';
 import { UserDirectory } from './auth/user-directory.js';
@@ -146,6 +152,7 @@ export async function buildApp(
       catalogue.map((s) => s.id),
     );
     const refreshEngine = new RefreshEngine({ store, keyring, connectors, bus, metrics });
+    const verifier = new IdpTokenVerifier(identity.issuers, config.idp.clockSkewSeconds);
     const services: AppServices = {
       config,
       connectors,
@@ -163,7 +170,7 @@ export async function buildApp(
       store,
       keyring,
       identity,
-      verifier: new IdpTokenVerifier(identity.issuers, config.idp.clockSkewSeconds),
+      verifier,
       users: new UserDirectory(store.db, identity.groupMappings),
       sessions: new SessionService(store.db, config.session.ttlSeconds),
       consoleLogin:
@@ -176,6 +183,7 @@ export async function buildApp(
           claims: config.idp.claims,
           allowHttp:
             config.devMode || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(identity.console.issuer),
+          checkAccessToken: (token) => verifier.verify(token),
         }),
       metrics,
       bus,
@@ -198,7 +206,14 @@ export async function buildApp(
                   },
                   ...demoIdpClient(catalogue, publicUrl, demoSecret),
                 ],
-                resources: demoIdpResources(catalogue, publicUrl),
+                resources: [
+                  ...demoIdpResources(catalogue, publicUrl),
+                  {
+                    resource: devOperatorResource(publicUrl),
+                    audience: DEV_OPERATOR_AUDIENCE,
+                    scope: DEV_OPERATOR_SCOPE,
+                  },
+                ],
               }),
             }
           : undefined,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/crypto/hash.js';
 import { sessions } from '../src/store/schema/index.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -120,10 +122,13 @@ describe('console sign-in (OIDC code + PKCE)', () => {
   async function reachCallback(
     user: string,
     returnTo?: string,
+    options: { operator?: boolean } = {},
   ): Promise<{ jar: CookieJar; authorize: URL; callback: URL }> {
     const jar = new CookieJar();
-    const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
-    const login = await browse(jar, at(`/auth/login${query}`));
+    const query = new URLSearchParams();
+    if (returnTo !== undefined) query.set('returnTo', returnTo);
+    if (options.operator === true) query.set('operator', '1');
+    const login = await browse(jar, at(`/auth/login${query.size === 0 ? '' : `?${query.toString()}`}`));
     expect(login.status).toBe(302);
     expect(login.headers.get('cache-control')).toBe('no-store');
     const authorize = login.location;
@@ -155,8 +160,8 @@ describe('console sign-in (OIDC code + PKCE)', () => {
   }
 
   /** A complete sign-in; answers the jar holding the session cookie. */
-  async function signIn(user: string): Promise<CookieJar> {
-    const { jar, callback } = await reachCallback(user);
+  async function signIn(user: string, options: { operator?: boolean } = {}): Promise<CookieJar> {
+    const { jar, callback } = await reachCallback(user, undefined, options);
     const finish = await browse(jar, callback);
     expect(finish.status).toBe(303);
     const cookie = jar.value('lk_session');
@@ -308,6 +313,41 @@ describe('console sign-in (OIDC code + PKCE)', () => {
     });
     // Both are required: the audience alone does not make alice an operator.
     expect(JSON.parse((await operatorToken('alice')).body)).toMatchObject({ operator: false });
+  });
+
+  it('opens the operator API to a session only after an operator sign-in of a platform admin', async () => {
+    const tenants = (jar: CookieJar) => browse(jar, at('/api/v1/operator/tenants'));
+
+    // The everyday session of a platform admin: no operator API (SPEC §3.2, both conditions).
+    const everyday = await signIn('olga');
+    const refused = await tenants(everyday);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    // The operator sign-in asks the IdP for the operator resource (RFC 8707) and scope.
+    const { authorize } = await reachCallback('olga', '/operator/tenants', { operator: true });
+    expect(authorize.searchParams.get('resource')).toBe(`${server.url}/api/v1/operator`);
+    expect(authorize.searchParams.get('scope')?.split(' ')).toContain('latchkey:operator');
+
+    const operator = await signIn('olga', { operator: true });
+    expect(JSON.parse((await meWith(operator)).body)).toMatchObject({
+      credential: 'session',
+      user: { subject: 'olga', platformAdmin: true },
+      operator: true,
+    });
+    const listed = await tenants(operator);
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(JSON.parse(listed.body))).toContain('"demo"');
+    const [row] = await store.db
+      .select({ operator: sessions.operator })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, sha256Hex(operator.value('lk_session') ?? '')));
+    expect(row?.operator).toBe(true);
+
+    // The same sign-in by someone who is not a platform admin opens nothing.
+    const alice = await signIn('alice', { operator: true });
+    expect(JSON.parse((await meWith(alice)).body)).toMatchObject({ operator: false });
+    expect((await tenants(alice)).status).toBe(403);
   });
 
   it('never writes a session cookie, code, state or token to the log', () => {

@@ -2225,6 +2225,8 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description 1: operator sign-in, asking the IdP for an operator-audience token */
+          operator?: '0' | '1';
           returnTo?: string;
         };
         header?: never;

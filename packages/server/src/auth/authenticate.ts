@@ -125,7 +125,7 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
       kind: 'session',
       user: found.user,
       memberships: await listMembershipsOfUser(deps.db, found.user.id),
-      operatorAudience: false,
+      operatorAudience: found.session.operator,
       sessionId: found.session.id,
     };
   }

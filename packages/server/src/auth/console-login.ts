@@ -12,7 +12,18 @@ export interface ConsoleClient {
   clientId: string;
   clientSecret?: string | undefined;
   scopes: readonly string[];
+  /**
+   * How an operator sign-in asks the IdP for an operator-audience access token: an RFC 8707
+   * resource indicator and/or extra scopes (e.g. a Keycloak client scope with an audience mapper).
+   * Absent: the console has no operator sign-in.
+   */
+  operator?: { resource?: string | undefined; scopes: readonly string[] } | undefined;
 }
+
+/** Checks the access token the console received at sign-in, as the API would. */
+export type AccessTokenCheck = (
+  token: string,
+) => Promise<{ issuer: string; subject: string; operatorAudience: boolean }>;
 
 export interface ClaimNames {
   email: string;
@@ -42,6 +53,7 @@ export class ConsoleLogin {
   readonly #redirectUri: string;
   readonly #claims: ClaimNames;
   readonly #allowHttp: boolean;
+  readonly #checkAccessToken: AccessTokenCheck;
   #configuration: Promise<oidc.Configuration> | undefined;
 
   constructor(deps: {
@@ -51,6 +63,7 @@ export class ConsoleLogin {
     publicUrl: string;
     claims: ClaimNames;
     allowHttp: boolean;
+    checkAccessToken: AccessTokenCheck;
   }) {
     this.#db = deps.db;
     this.#keyring = deps.keyring;
@@ -58,6 +71,7 @@ export class ConsoleLogin {
     this.#redirectUri = `${deps.publicUrl}/auth/callback`;
     this.#claims = deps.claims;
     this.#allowHttp = deps.allowHttp;
+    this.#checkAccessToken = deps.checkAccessToken;
   }
 
   get redirectUri(): string {
@@ -84,8 +98,18 @@ export class ConsoleLogin {
     return this.#configuration;
   }
 
-  /** Starts a login; answers the IdP authorization URL to redirect the browser to. */
-  async start(returnTo: string): Promise<string> {
+  get offersOperatorSignIn(): boolean {
+    return this.#client.operator !== undefined;
+  }
+
+  /**
+   * Starts a login; answers the IdP authorization URL to redirect the browser to. An operator
+   * sign-in also asks for the operator audience (SPEC §3.2: a step up, never the everyday session).
+   */
+  async start(returnTo: string, options: { operator?: boolean } = {}): Promise<string> {
+    const operator = options.operator === true ? this.#client.operator : undefined;
+    if (options.operator === true && operator === undefined)
+      throw new AppError('not_found', 'operator sign-in is not configured (idp.console.operator)');
     let configuration: oidc.Configuration;
     try {
       configuration = await this.#discover();
@@ -110,9 +134,11 @@ export class ConsoleLogin {
       returnTo: safeReturnTo(returnTo),
       expiresAt: new Date(now + LOGIN_TTL_MS),
     });
+    const scopes = [...this.#client.scopes, ...(operator?.scopes ?? [])];
     const url = oidc.buildAuthorizationUrl(configuration, {
+      ...(operator?.resource === undefined ? {} : { resource: operator.resource }),
       redirect_uri: this.#redirectUri,
-      scope: this.#client.scopes.join(' '),
+      scope: [...new Set(scopes)].join(' '),
       response_type: 'code',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
@@ -126,7 +152,7 @@ export class ConsoleLogin {
    * Finishes a login from the callback URL: the state must match a live, unused request; the
    * code is exchanged with its PKCE verifier; the ID token's nonce and issuer are checked.
    */
-  async finish(callbackUrl: URL): Promise<{ identity: IdentityClaims; returnTo: string }> {
+  async finish(callbackUrl: URL): Promise<{ identity: IdentityClaims; returnTo: string; operator: boolean }> {
     const state = callbackUrl.searchParams.get('state');
     if (state === null || state.length > 200)
       throw new AppError('login_failed', 'the sign-in response has no state');
@@ -150,6 +176,7 @@ export class ConsoleLogin {
       field: 'code_verifier',
     });
     let claims: Record<string, unknown>;
+    let accessToken: string;
     try {
       const configuration = await this.#discover();
       const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
@@ -159,6 +186,7 @@ export class ConsoleLogin {
         idTokenExpected: true,
       });
       claims = tokens.claims() ?? {};
+      accessToken = tokens.access_token;
     } catch (cause) {
       throw new AppError('login_failed', 'the sign-in could not be completed with the identity provider', {
         cause,
@@ -170,6 +198,7 @@ export class ConsoleLogin {
       throw new AppError('login_failed', 'the ID token has no subject');
     const groups = claims[this.#claims.groups];
     return {
+      operator: await this.#grantsOperator(accessToken, iss, sub),
       identity: {
         issuer: iss,
         subject: sub,
@@ -179,5 +208,19 @@ export class ConsoleLogin {
       },
       returnTo: request.returnTo,
     };
+  }
+
+  /**
+   * The session may use the operator API only when the access token the IdP handed the console
+   * passes the API's own checks, carries an operator audience and names the same user. An opaque
+   * or foreign token simply makes an everyday session.
+   */
+  async #grantsOperator(accessToken: string, issuer: string, subject: string): Promise<boolean> {
+    try {
+      const verified = await this.#checkAccessToken(accessToken);
+      return verified.operatorAudience && verified.issuer === issuer && verified.subject === subject;
+    } catch {
+      return false;
+    }
   }
 }

@@ -23,6 +23,14 @@ export function devIssuerOf(publicUrl: string): string {
   return `${publicUrl}/dev-idp`;
 }
 
+export const DEV_OPERATOR_AUDIENCE = 'latchkey-operator';
+export const DEV_OPERATOR_SCOPE = 'latchkey:operator';
+
+/** The resource indicator the development IdP answers with an operator-audience token. */
+export function devOperatorResource(publicUrl: string): string {
+  return `${publicUrl}/api/v1/operator`;
+}
+
 export function resolveIdentity(
   config: Config,
   dev: { key: DevIdpKey; consoleSecret: string } | undefined,
@@ -44,7 +52,7 @@ export function resolveIdentity(
     issuers.push({
       issuer: devIssuer,
       audiences: ['latchkey'],
-      operatorAudiences: ['latchkey-operator'],
+      operatorAudiences: [DEV_OPERATOR_AUDIENCE],
       algorithms: ['RS256'],
       localJwks: { keys: [dev.key.publicJwk] },
     });
@@ -55,6 +63,7 @@ export function resolveIdentity(
       clientId: DEV_CONSOLE_CLIENT_ID,
       clientSecret: dev.consoleSecret,
       scopes: ['openid', 'email', 'profile', 'groups'],
+      operator: { resource: devOperatorResource(config.server.publicUrl), scopes: [DEV_OPERATOR_SCOPE] },
     };
   }
   for (const slug of tenantsNamedIn(groupMappings)) {

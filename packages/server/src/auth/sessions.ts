@@ -23,7 +23,12 @@ export class SessionService {
     return this.#ttlMs / 1000;
   }
 
-  async create(user: UserRow, meta: RequestMeta): Promise<{ cookie: string; session: SessionRow }> {
+  /** `operator`: the sign-in proved an operator-audience token (see ConsoleLogin.finish). */
+  async create(
+    user: UserRow,
+    meta: RequestMeta,
+    options: { operator?: boolean } = {},
+  ): Promise<{ cookie: string; session: SessionRow }> {
     const cookie = randomSecret(32);
     const now = new Date();
     const session: SessionRow = {
@@ -36,6 +41,7 @@ export class SessionService {
       ip: meta.ip,
       userAgent: meta.userAgent,
       revokedAt: null,
+      operator: options.operator === true,
     };
     await this.#db.transaction(async (tx) => {
       await insertSession(tx, session);
@@ -49,6 +55,7 @@ export class SessionService {
           userAgent: meta.userAgent,
         },
         target: { type: 'session', id: session.id },
+        metadata: { operator: session.operator },
       });
     });
     return { cookie, session };

@@ -112,6 +112,22 @@ const idpSchema = z
         clientId: z.string().min(1).describe('Client id registered at the IdP.'),
         clientSecret: z.string().min(1).optional().describe('Client secret; absent for a public client.'),
         scopes: z.array(z.string()).default(['openid', 'email', 'profile']).describe('Scopes requested.'),
+        operator: z
+          .object({
+            resource: httpUrl
+              .optional()
+              .describe('RFC 8707 resource indicator the IdP maps to an operator audience.'),
+            scopes: z
+              .array(z.string().min(1))
+              .default([])
+              .describe('Extra scopes that make the IdP add an operator audience.'),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'Operator sign-in: how the console asks for an operator-audience access token. ' +
+              'Absent: platform admins use the operator API with tokens only.',
+          ),
       })
       .strict()
       .optional()

@@ -37,11 +37,19 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asyn
       schema: {
         tags: ['console'],
         summary: 'Start console sign-in: redirects to the identity provider',
-        querystring: z.object({ returnTo: z.string().max(2048).optional() }),
+        querystring: z.object({
+          returnTo: z.string().max(2048).optional(),
+          operator: z
+            .enum(['0', '1'])
+            .optional()
+            .describe('1: operator sign-in, asking the IdP for an operator-audience token'),
+        }),
       },
     },
     async (request, reply) => {
-      const url = await login().start(safeReturnTo(request.query.returnTo));
+      const url = await login().start(safeReturnTo(request.query.returnTo), {
+        operator: request.query.operator === '1',
+      });
       return reply.header('cache-control', 'no-store').redirect(url, 302);
     },
   );
@@ -61,10 +69,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asyn
     },
     async (request, reply: FastifyReply) => {
       const callbackUrl = new URL(request.url, services.config.server.publicUrl);
-      const { identity, returnTo } = await login().finish(callbackUrl);
+      const { identity, returnTo, operator } = await login().finish(callbackUrl);
       const meta = requestMeta(request);
       const context = await services.users.resolve(identity, meta);
-      const { cookie } = await services.sessions.create(context.user, meta);
+      const { cookie } = await services.sessions.create(context.user, meta, { operator });
       return reply
         .header('set-cookie', sessionCookie(cookie, services.sessions.ttlSeconds, secure))
         .header('cache-control', 'no-store')

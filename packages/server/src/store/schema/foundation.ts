@@ -166,6 +166,11 @@ export const sessions = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     revokedAt: ts('revoked_at'),
+    /**
+     * Signed in with an operator-audience access token (SPEC §3.2): with `platform_admin` in the
+     * store, this session may use the operator API. An everyday sign-in never is.
+     */
+    operator: boolean('operator').notNull().default(false),
   },
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
 );

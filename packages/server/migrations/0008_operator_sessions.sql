@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" ADD COLUMN "operator" boolean DEFAULT false NOT NULL;
