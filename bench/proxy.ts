@@ -7,10 +7,14 @@
  * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
  * process; Latchkey runs in this one (the load generator is a process of its own too).
  * Run by `npm run bench` (bench/run.ts); never part of `npm test`.
+ * LATCHKEY_BENCH_BARE_IN_PROCESS=1 adds the bare proxy's code served from Latchkey's own process
+ * (same modules loaded, same event loop): what remains between it and Latchkey is the code, the
+ * rest of the gap to the bare process is the environment.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../packages/server/src/app.js';
@@ -19,6 +23,7 @@ import { sealToken } from '../packages/server/src/connections/secrets.js';
 import { newId } from '../packages/server/src/ids.js';
 import { saveConnectionTokens } from '../packages/server/src/store/connections.js';
 import { openStore } from '../packages/server/src/store/db.js';
+import { bareHandler } from './support/bare-proxy.js';
 import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
 
 const ROUNDS = 3;
@@ -27,6 +32,7 @@ const CONNECTIONS = 32;
 const SIZES = ['1k', '64k'] as const;
 const BAR = 0.9;
 const root = resolve(import.meta.dirname, '..');
+const bareInProcess = process.env.LATCHKEY_BENCH_BARE_IN_PROCESS === '1';
 
 interface Sample {
   rps: number;
@@ -208,6 +214,11 @@ async function main(): Promise<void> {
       ),
     );
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const inProcess = bareInProcess ? createHttpServer(bareHandler(upstreamUrl)) : undefined;
+    if (inProcess !== undefined) {
+      inProcess.keepAliveTimeout = 60_000;
+      await new Promise<void>((done) => inProcess.listen(0, '127.0.0.1', done));
+    }
 
     const targets: { name: string; url: (size: string) => string; headers: Record<string, string> }[] = [
       { name: 'bare node:http + undici', url: (s) => `http://127.0.0.1:${bare.port}/${s}`, headers: {} },
@@ -217,6 +228,14 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${token}` },
       },
     ];
+    if (inProcess !== undefined) {
+      const { port } = inProcess.address() as AddressInfo;
+      targets.push({
+        name: "bare, in Latchkey's process",
+        url: (s) => `http://127.0.0.1:${port}/${s}`,
+        headers: {},
+      });
+    }
     if (nginx !== undefined)
       targets.push({
         name: 'nginx proxy_pass',
@@ -268,6 +287,8 @@ async function main(): Promise<void> {
       }
     }
     printTable(rows);
+    inProcess?.closeAllConnections();
+    inProcess?.close();
   } finally {
     await app.close();
     await store.close();
