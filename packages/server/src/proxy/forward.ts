@@ -76,57 +76,22 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
   }
   const replayable = body === null || (Buffer.isBuffer(body) && body.length <= MAX_REPLAYABLE);
 
-  const audited = auditAction(call, deps.auditReads);
-  let responseBytes = 0;
-  let status = 0;
-  // Set by the factory when the upstream answered 401 to a replayable request.
-  const refused = { pending: false };
-  const sentAt = performance.now();
-  // undici `stream`: the upstream body is written straight into the client's socket (no
-  // intermediate Readable), the cheapest path undici offers.
-  const factory: Dispatcher.StreamFactory = ({ statusCode, headers: answer }) => {
-    if (statusCode === 401 && replayable && !refused.pending) {
-      refused.pending = true;
-      return discard();
-    }
-    status = statusCode;
-    deps.metrics.observeUpstream(target.service.id, statusCode, (performance.now() - sentAt) / 1000);
-    const out = clientResponseHeaders(answer, ctx);
-    target.hooks.rewriteResponseHeaders?.(ctx, statusCode, out);
-    let sink: Writable = res;
-    if (target.hooks.transformResponseBody !== undefined) {
-      const upstreamBody = new PassThrough();
-      const replaced = target.hooks.transformResponseBody(ctx, statusCode, out, upstreamBody);
-      if (replaced !== undefined) {
-        delete out['content-length'];
-        replaced.on('error', (err) => res.destroy(err));
-        sink = upstreamBody;
-        replaced.pipe(counting(res));
-      }
-    }
-    out['x-request-id'] = request.id;
-    if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
-    res.writeHead(statusCode, out as Record<string, string | string[]>);
-    return sink === res && audited !== undefined ? counting(res) : sink;
+  const state: Forwarding = {
+    call,
+    deps,
+    ctx,
+    audited: auditAction(call, deps.auditReads),
+    replayable,
+    refused: false,
+    status: 0,
+    responseBytes: 0,
+    sentAt: performance.now(),
   };
-  const counting = (into: Writable): Writable => {
-    if (audited === undefined) return into;
-    const t = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        responseBytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    t.pipe(into);
-    return t;
-  };
-  const send = () =>
-    target.pool.stream({ method: request.method, path: upstreamPath, headers, body }, factory);
-
+  const options = { method: request.method, path: upstreamPath, headers, body, opaque: state };
   let outcome = 'forwarded';
   try {
-    await send();
-    if (refused.pending && call.membership !== undefined && call.principal !== undefined) {
+    await target.pool.stream(options, respond);
+    if (state.refused && call.membership !== undefined && call.principal !== undefined) {
       // SPEC §6.1: the upstream refused the token — refresh once (unless someone already did)
       // and retry once.
       const fresh = await deps.freshTokens.acquire(
@@ -135,7 +100,7 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
         { rejected: token.accessToken, actor: actorOf(call) },
       );
       headers[target.injectHeader] = inject(target.injectParts, fresh.accessToken);
-      await send();
+      await target.pool.stream(options, respond);
     }
   } catch (err) {
     if (!res.headersSent) throw upstreamError(err);
@@ -149,6 +114,7 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
     );
   }
   deps.metrics.countRequest(target.service.id, outcome);
+  const { audited, status } = state;
   if (audited !== undefined && call.membership !== undefined) {
     deps.audit({
       action: audited,
@@ -162,12 +128,77 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
         path: pathOnly(call.rawPath),
         status,
         requestBytes,
-        responseBytes,
+        responseBytes: state.responseBytes,
         durationMs: Math.round(performance.now() - call.startedAt),
         tokenId: call.principal?.apiToken?.id ?? null,
       },
     });
   }
+}
+
+/** One forwarding in flight: undici hands it back to `respond` as the request's `opaque`. */
+interface Forwarding {
+  readonly call: ProxyCall;
+  readonly deps: ForwardDeps;
+  readonly ctx: ProxyContext;
+  readonly audited: AuditEventInput['action'] | undefined;
+  readonly replayable: boolean;
+  /** Set when the upstream answered 401 to a replayable request (it is retried once). */
+  refused: boolean;
+  status: number;
+  responseBytes: number;
+  readonly sentAt: number;
+}
+
+/**
+ * undici `stream` factory: the upstream body is written straight into the client's socket (no
+ * intermediate Readable), the cheapest path undici offers. Module-level with the call's state as
+ * `opaque`, so a request allocates no closures.
+ */
+function respond({
+  statusCode,
+  headers: answer,
+  opaque: state,
+}: Dispatcher.StreamFactoryData<Forwarding>): Writable {
+  if (statusCode === 401 && state.replayable && !state.refused) {
+    state.refused = true;
+    return discard();
+  }
+  const { call, deps, ctx } = state;
+  const { request, target } = call;
+  const res = request.res;
+  state.status = statusCode;
+  deps.metrics.observeUpstream(target.service.id, statusCode, (performance.now() - state.sentAt) / 1000);
+  const out = clientResponseHeaders(answer, ctx);
+  target.hooks.rewriteResponseHeaders?.(ctx, statusCode, out);
+  let sink: Writable = res;
+  if (target.hooks.transformResponseBody !== undefined) {
+    const upstreamBody = new PassThrough();
+    const replaced = target.hooks.transformResponseBody(ctx, statusCode, out, upstreamBody);
+    if (replaced !== undefined) {
+      delete out['content-length'];
+      replaced.on('error', (err) => res.destroy(err));
+      sink = upstreamBody;
+      replaced.pipe(counting(state, res));
+    }
+  }
+  out['x-request-id'] = request.id;
+  if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
+  res.writeHead(statusCode, out as Record<string, string | string[]>);
+  return sink === res ? counting(state, res) : sink;
+}
+
+/** `into`, or when the request is audited a pass-through in front of it counting response bytes. */
+function counting(state: Forwarding, into: Writable): Writable {
+  if (state.audited === undefined) return into;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      state.responseBytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  t.pipe(into);
+  return t;
 }
 
 /** A sink for the body of a 401 that is about to be retried. */
