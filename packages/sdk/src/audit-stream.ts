@@ -8,7 +8,22 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** Resume after this event (its `seq`), as SSE `Last-Event-ID` does. */
   lastEventId?: string;
+  /**
+   * Whose events: the caller's own (default), the active tenant's (tenant admins) or every
+   * tenant's (operators; `tenant` narrows to one tenant id).
+   */
+  view?: AuditView;
+  /** Operator view only: one tenant's events. */
+  tenant?: string;
 }
+
+export type AuditView = 'own' | 'tenant' | 'all';
+
+const STREAM_PATHS: Record<AuditView, string> = {
+  own: '/api/v1/audit/stream',
+  tenant: '/api/v1/admin/audit/stream',
+  all: '/api/v1/operator/audit/stream',
+};
 
 /** The URL of an audit endpoint with its filters as query parameters. */
 export function auditUrl(baseUrl: string, path: string, filters: object): string {
@@ -60,13 +75,15 @@ async function* sseMessages(
 /** The live tail of an audit view: see {@link LatchkeyClient.followAudit}. */
 export async function* followAuditWith(
   ctx: ClientContext,
-  path: string,
   filters: AuditFilters,
   options: FollowOptions = {},
 ): AsyncGenerator<AuditEvent, void, undefined> {
   const headers = ctx.headers({ accept: 'text/event-stream' });
   if (options.lastEventId !== undefined) headers.set('last-event-id', options.lastEventId);
-  const response = await ctx.fetch(auditUrl(ctx.baseUrl, path, filters), {
+  const view = options.view ?? 'own';
+  const query =
+    view === 'all' && options.tenant !== undefined ? { ...filters, tenant: options.tenant } : filters;
+  const response = await ctx.fetch(auditUrl(ctx.baseUrl, STREAM_PATHS[view], query), {
     headers,
     credentials: ctx.credentials,
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -192,8 +192,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
           }),
         ),
       ),
-    followAudit: (filters = {}, followOptions = {}) =>
-      followAuditWith(ctx, '/api/v1/audit/stream', filters, followOptions),
+    followAudit: (filters = {}, followOptions = {}) => followAuditWith(ctx, filters, followOptions),
     proxyFetch: (service, path, init) => proxyFetchWith(ctx, service, path, init),
     exchange: (service, exchangeOptions) => exchangeWith(ctx, service, exchangeOptions),
   };

@@ -15,7 +15,7 @@ export {
   type ProblemFields,
 } from './errors.js';
 export { type ExchangedToken, type ExchangeOptions } from './exchange.js';
-export { type FollowOptions } from './audit-stream.js';
+export { type AuditView, type FollowOptions } from './audit-stream.js';
 export { collect, paginate, paginateOffset, type CursorPage, type OffsetPage } from './pagination.js';
 export { proxyUrl } from './proxy-fetch.js';
 export { unwrap } from './unwrap.js';

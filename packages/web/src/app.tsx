@@ -1,6 +1,7 @@
 import { Center, Loader } from '@mantine/core';
 import { Navigate, Route, Routes } from 'react-router';
 import { useMe } from './api/queries.js';
+import { OperatorGate } from './components/operator-gate.js';
 import { ProblemAlert } from './components/problem-alert.js';
 import { Shell } from './layout/shell.js';
 import { isTenantAdmin } from './layout/navigation.js';
@@ -29,6 +30,7 @@ export function App() {
   if (me.data === null) return <SignInPage />;
   const user = me.data;
   const admin = isTenantAdmin(user);
+  // Platform admins see the operator pages; without an operator sign-in they offer one.
   const operator = user.user.platformAdmin;
   return (
     <Shell me={user}>
@@ -37,12 +39,48 @@ export function App() {
         <Route path="/tokens" element={<TokensPage />} />
         <Route path="/audit" element={<AuditPage />} />
         {admin && <Route path="/admin/users" element={<AdminUsersPage />} />}
-        {admin && <Route path="/admin/audit" element={<AdminAuditPage />} />}
+        {admin && <Route path="/admin/audit" element={<AdminAuditPage me={user} />} />}
         {admin && <Route path="/admin/services" element={<AdminServicesPage />} />}
-        {operator && <Route path="/operator/tenants" element={<OperatorTenantsPage />} />}
-        {operator && <Route path="/operator/tenants/:slug" element={<OperatorTenantPage />} />}
-        {operator && <Route path="/operator/partners" element={<OperatorPartnersPage />} />}
-        {operator && <Route path="/operator/partners/:slug" element={<OperatorPartnerPage />} />}
+        {operator && (
+          <Route
+            path="/operator/tenants"
+            element={
+              <OperatorGate me={user}>
+                <OperatorTenantsPage />
+              </OperatorGate>
+            }
+          />
+        )}
+        {operator && (
+          <Route
+            path="/operator/tenants/:slug"
+            element={
+              <OperatorGate me={user}>
+                <OperatorTenantPage />
+              </OperatorGate>
+            }
+          />
+        )}
+        {operator && (
+          <Route
+            path="/operator/partners"
+            element={
+              <OperatorGate me={user}>
+                <OperatorPartnersPage />
+              </OperatorGate>
+            }
+          />
+        )}
+        {operator && (
+          <Route
+            path="/operator/partners/:slug"
+            element={
+              <OperatorGate me={user}>
+                <OperatorPartnerPage />
+              </OperatorGate>
+            }
+          />
+        )}
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Shell>

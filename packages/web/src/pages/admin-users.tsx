@@ -29,7 +29,7 @@ function matches(text: string, ...values: (string | null | undefined)[]): boolea
   return q === '' || values.some((v) => v?.toLowerCase().includes(q) === true);
 }
 
-function UsersTable({ users }: { users: TenantUser[] }) {
+export function UsersTable({ users }: { users: TenantUser[] }) {
   const { t, number, relative } = useI18n();
   return (
     <Table.ScrollContainer minWidth={700}>
