@@ -15,6 +15,8 @@ export interface FollowOptions {
   view?: AuditView;
   /** Operator view only: one tenant's events. */
   tenant?: string;
+  /** Called once the server has accepted the tail: events from then on will arrive. */
+  onOpen?: () => void;
 }
 
 export type AuditView = 'own' | 'tenant' | 'all';
@@ -27,11 +29,13 @@ const STREAM_PATHS: Record<AuditView, string> = {
 
 /** The URL of an audit endpoint with its filters as query parameters. */
 export function auditUrl(baseUrl: string, path: string, filters: object): string {
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
+  // Built by hand rather than with `new URL`: a browser client's base URL may be '' (same origin).
+  const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) {
-    if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+    if (value !== undefined && value !== null) query.set(key, String(value));
   }
-  return url.toString();
+  const search = query.toString();
+  return `${baseUrl.replace(/\/+$/, '')}${path}${search === '' ? '' : `?${search}`}`;
 }
 
 /** Splits a server-sent event stream (WHATWG HTML §9.2) into `{ event, id, data }` messages. */
@@ -90,6 +94,7 @@ export async function* followAuditWith(
   });
   if (!response.ok) throw await errorFromResponse(response);
   if (response.body === null) return;
+  options.onOpen?.();
   try {
     for await (const message of sseMessages(response.body)) {
       // Each `audit` message carries one event as JSON (routes/audit/stream.ts).

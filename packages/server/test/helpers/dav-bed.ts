@@ -97,11 +97,11 @@ export async function connectThroughConsent(
 }
 
 /** A development-IdP access token for a demo user (alice, adam…). */
-export async function devIdpToken(latchkeyBase: string, user: string): Promise<string> {
+export async function devIdpToken(latchkeyBase: string, user: string, audience?: string): Promise<string> {
   const res = await fetch(`${latchkeyBase}/dev-idp/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user }),
+    body: JSON.stringify(audience === undefined ? { user } : { user, audience }),
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;

@@ -123,10 +123,12 @@ function isoFromLocal(value: string): string | undefined {
 function useLiveTail(view: AuditView, query: Query, on: boolean) {
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [error, setError] = useState<unknown>(undefined);
+  const [open, setOpen] = useState(false);
   const key = JSON.stringify(query);
   useEffect(() => {
     setEvents([]);
     setError(undefined);
+    setOpen(false);
     if (!on) return undefined;
     const stop = new AbortController();
     void (async () => {
@@ -134,6 +136,9 @@ function useLiveTail(view: AuditView, query: Query, on: boolean) {
         const tail = latchkey().followAudit(query.filters, {
           signal: stop.signal,
           view,
+          onOpen: () => {
+            setOpen(true);
+          },
           ...(query.tenant === undefined ? {} : { tenant: query.tenant }),
         });
         for await (const event of tail) {
@@ -141,6 +146,8 @@ function useLiveTail(view: AuditView, query: Query, on: boolean) {
         }
       } catch (err) {
         if (!stop.signal.aborted) setError(err);
+      } finally {
+        if (!stop.signal.aborted) setOpen(false);
       }
     })();
     return () => {
@@ -148,7 +155,7 @@ function useLiveTail(view: AuditView, query: Query, on: boolean) {
     };
     // `key` stands for `query`, whose identity changes on every render.
   }, [view, key, on]);
-  return { events, error };
+  return { events, error, open };
 }
 
 interface AuditLogProps {
@@ -290,7 +297,7 @@ export function AuditLog({ view, tenant, moreFilters = false, emptyHint, label }
               setLive(e.currentTarget.checked);
             }}
           />
-          {live && (
+          {live && tail.open && (
             <Badge color="green" variant="dot" data-testid="audit-live">
               {t('audit.live.on')}
             </Badge>

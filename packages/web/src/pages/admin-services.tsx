@@ -37,7 +37,17 @@ function SettingsRow({ service }: { service: Service }) {
   const client = useQueryClient();
   const current = useServiceSettings(service.id);
   const [draft, setDraft] = useState<Choice | undefined>(undefined);
-  const shown: Choice | undefined = draft ?? current.data;
+  const saved = current.data;
+  // Only the choice itself: the view's `service` and `overridden` are not part of a PUT.
+  const shown: Choice | undefined =
+    draft ??
+    (saved === undefined
+      ? undefined
+      : {
+          refreshEnabled: saved.refreshEnabled,
+          beforeExpirySeconds: saved.beforeExpirySeconds,
+          maxConcurrency: saved.maxConcurrency,
+        });
   const save = useMutation({
     mutationFn: async (choice: Choice) =>
       unwrap(

@@ -165,7 +165,6 @@ function WebhookRow({ webhook, onSecret }: { webhook: AuditWebhook; onSecret: (s
             </Button>
             <ConfirmButton
               label={t('admin.webhooks.rotate')}
-              color="orange"
               title={t('admin.webhooks.rotate.title')}
               message={
                 <Stack gap="xs">

@@ -241,6 +241,7 @@ function DangerZone({ tenant }: { tenant: Tenant }) {
           <Group justify="space-between">
             <Text>{t('operator.danger.resume.body')}</Text>
             <ConfirmButton
+              key="resume"
               label={t('operator.danger.resume')}
               color="green"
               title={t('operator.danger.resume.title', values)}
@@ -255,6 +256,7 @@ function DangerZone({ tenant }: { tenant: Tenant }) {
           <Group justify="space-between">
             <Text>{t('operator.danger.suspend.body')}</Text>
             <ConfirmButton
+              key="suspend"
               label={t('operator.danger.suspend')}
               disabled={tenant.status === 'deleted'}
               title={t('operator.danger.suspend.title', values)}
