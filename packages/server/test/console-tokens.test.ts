@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
+import { devIdpToken } from './helpers/dav-bed.js';
 import {
   ensureConsoleBuilt,
   launchChromium,
@@ -29,7 +30,8 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     store = await openStore({ pgliteDir: 'memory://' });
-    server = await startServer(testConfig(data.dir), { store });
+    // Reads through the proxy are audited too, so the test's own proxy call shows in the log.
+    server = await startServer(testConfig(data.dir, { audit: { proxyReads: true } }), { store });
     browser = await launchChromium(profile);
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await browser.newPage();
@@ -147,6 +149,22 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
   });
 
   it('lists her events in the audit log, filters them and shows one in readable detail', async () => {
+    // The copied token works at the proxy, and the call is one of her events.
+    const call = await fetch(`${server.url}/proxy/demo/notes`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(call.status).toBe(200);
+    await call.arrayBuffer();
+    // Proxy events are written in batches after the answer: wait until the API has it.
+    const alice = await devIdpToken(server.url, 'alice');
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${server.url}/api/v1/audit?action=proxy.`, {
+          headers: { authorization: `Bearer ${alice}` },
+        });
+        return ((await res.json()) as { items: unknown[] }).items.length;
+      })
+      .toBeGreaterThan(0);
     await page
       .getByRole('navigation', { name: 'Main navigation' })
       .getByRole('link', { name: 'Audit log' })
@@ -154,6 +172,9 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     const table = page.getByRole('table', { name: 'Audit log' });
     await table.locator('tr[data-action="api_token.created"]').waitFor();
     await table.locator('tr[data-action^="connection."]').first().waitFor();
+    const proxied = table.locator('tr[data-action="proxy.read"]').first();
+    await proxied.waitFor();
+    expect(await proxied.textContent()).toContain('laptop');
     await page.getByLabel('Action').fill('api_token.created');
     const actions = async (): Promise<string[]> => {
       const rows = table.locator('tbody tr');
@@ -190,5 +211,23 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await expect
       .poll(() => page.locator('tr[data-token="laptop"] [data-status]').getAttribute('data-status'))
       .toBe('revoked');
+    const refused = await fetch(`${server.url}/proxy/demo/notes`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'token_revoked' });
+  });
+
+  it('switches to dark mode, stays readable, and remembers it', async () => {
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate<string | null>("document.documentElement.getAttribute('data-mantine-color-scheme')"),
+      )
+      .toBe('dark');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'tokens-dark');
+    await page.reload();
+    await page.getByRole('button', { name: 'Switch to light mode' }).waitFor();
   });
 });

@@ -3,7 +3,7 @@ import { createTheme, NavLink, type CSSVariablesResolver } from '@mantine/core';
 /** Indigo with enough contrast in both schemes (WCAG AA for text on the primary colour). */
 export const theme = createTheme({
   primaryColor: 'indigo',
-  primaryShade: { light: 8, dark: 4 },
+  primaryShade: { light: 8, dark: 8 },
   defaultRadius: 'md',
   components: {
     // The active page as white on the primary colour: the light tint fails AA for its label.
