@@ -72,6 +72,26 @@ describe('console: admin users & bulk revocation in Chromium', () => {
     await page.context().clearCookies();
   });
 
+  it('lets a guest in with the personal pages only, and says readably why she cannot create a token', async () => {
+    await signInAs(page, server.url, 'gina');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await expect
+      .poll(() => nav.getByRole('link').allTextContents())
+      .toEqual(['Dashboard', 'My tokens', 'Audit log']);
+    await nav.getByRole('link', { name: 'My tokens' }).click();
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create token' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('guest-script');
+    await dialog.getByRole('checkbox', { name: 'All services' }).check();
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    const problem = dialog.getByTestId('problem');
+    await expect.poll(() => problem.textContent()).toContain('Guests cannot create API tokens');
+    expect(await problem.textContent()).toContain('ask a tenant admin');
+    // A readable message, never the raw problem JSON.
+    expect(await problem.textContent()).not.toContain('{');
+    await page.context().clearCookies();
+  });
+
   it("lists the tenant's users and every API token with its owner", async () => {
     for (const name of secrets.keys())
       expect((await proxyStatus(secrets.get(name) ?? '')).status).not.toBe(401);
