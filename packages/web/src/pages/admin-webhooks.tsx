@@ -1,8 +1,5 @@
 import {
-  Alert,
   Button,
-  Code,
-  CopyButton,
   Group,
   Modal,
   NumberInput,
@@ -20,6 +17,7 @@ import { latchkey } from '../api/client.js';
 import type { AuditWebhook } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { EmptyState } from '../components/empty-state.js';
+import { OneTimeSecret } from '../components/one-time-secret.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -38,18 +36,13 @@ function SecretOnce({ secret, onDone }: { secret: string | undefined; onDone: ()
       closeButtonProps={{ 'aria-label': t('action.close') }}
     >
       <Stack>
-        <Alert color="yellow">{t('admin.webhooks.secret.once')}</Alert>
-        <Code block data-testid="webhook-secret" tabIndex={0}>
-          {secret}
-        </Code>
+        <OneTimeSecret
+          value={secret ?? ''}
+          warning={t('admin.webhooks.secret.once')}
+          copyLabel={t('action.copy')}
+          testId="webhook-secret"
+        />
         <Group justify="flex-end">
-          <CopyButton value={secret ?? ''}>
-            {({ copied, copy }) => (
-              <Button variant="default" onClick={copy}>
-                {copied ? t('action.copied') : t('action.copy')}
-              </Button>
-            )}
-          </CopyButton>
           <Button onClick={onDone} data-autofocus>
             {t('action.done')}
           </Button>

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Checkbox,
   Code,
@@ -18,6 +17,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { latchkey } from '../api/client.js';
 import type { Connection, CreatedApiToken, Permission, Service } from '../api/types.js';
+import { OneTimeSecret } from '../components/one-time-secret.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
 import { usageSnippets } from './usage-snippets.js';
@@ -81,21 +81,13 @@ function CreatedToken({ created, services }: { created: CreatedApiToken; service
         <Tabs.Tab value="usage">{t('create.tab.usage')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="token" pt="md">
-        <Stack>
-          <Alert color="yellow" title={t('create.once.title')}>
-            {t('create.once.body')}
-          </Alert>
-          <Code block data-testid="new-token">
-            {created.token}
-          </Code>
-          <CopyButton value={created.token}>
-            {({ copied, copy }) => (
-              <Button onClick={copy} color={copied ? 'teal' : 'indigo'}>
-                {copied ? t('action.copied') : t('create.copyToken')}
-              </Button>
-            )}
-          </CopyButton>
-        </Stack>
+        <OneTimeSecret
+          value={created.token}
+          warningTitle={t('create.once.title')}
+          warning={t('create.once.body')}
+          copyLabel={t('create.copyToken')}
+          testId="new-token"
+        />
       </Tabs.Panel>
       <Tabs.Panel value="usage" pt="md">
         <Stack>

@@ -2,7 +2,6 @@ import {
   Anchor,
   Button,
   Group,
-  Modal,
   NumberInput,
   Select,
   Stack,
@@ -21,6 +20,7 @@ import { operatorKeys, usePartnerList, useTenantList } from '../api/operator.js'
 import type { Partner } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { EmptyState } from '../components/empty-state.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -52,67 +52,53 @@ function CreatePartner({ opened, onClose }: { opened: boolean; onClose: () => vo
     },
   });
   return (
-    <Modal
+    <FormDialog
       opened={opened}
       onClose={onClose}
       title={t('operator.partners.create.title')}
-      centered
-      closeButtonProps={{ 'aria-label': t('action.close') }}
+      submitLabel={t('action.create')}
+      onSubmit={() => {
+        create.mutate();
+      }}
+      busy={create.isPending}
+      error={create.error}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
+      <TextInput
+        required
+        data-autofocus
+        label={t('operator.tenants.slug')}
+        description={t('operator.tenants.slug.hint')}
+        value={slug}
+        onChange={(e) => {
+          setSlug(e.currentTarget.value);
         }}
-      >
-        <Stack>
-          <TextInput
-            required
-            data-autofocus
-            label={t('operator.tenants.slug')}
-            description={t('operator.tenants.slug.hint')}
-            value={slug}
-            onChange={(e) => {
-              setSlug(e.currentTarget.value);
-            }}
-          />
-          <TextInput
-            required
-            label={t('operator.tenants.name')}
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value);
-            }}
-          />
-          <TextInput
-            label={t('operator.partners.domain')}
-            value={domain}
-            onChange={(e) => {
-              setDomain(e.currentTarget.value);
-            }}
-          />
-          <NumberInput
-            label={t('operator.partners.margin')}
-            min={0}
-            max={100}
-            decimalScale={2}
-            value={margin}
-            onChange={(v) => {
-              setMargin(typeof v === 'number' ? v : 0);
-            }}
-          />
-          <ProblemAlert error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('action.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('action.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      />
+      <TextInput
+        required
+        label={t('operator.tenants.name')}
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+        }}
+      />
+      <TextInput
+        label={t('operator.partners.domain')}
+        value={domain}
+        onChange={(e) => {
+          setDomain(e.currentTarget.value);
+        }}
+      />
+      <NumberInput
+        label={t('operator.partners.margin')}
+        min={0}
+        max={100}
+        decimalScale={2}
+        value={margin}
+        onChange={(v) => {
+          setMargin(typeof v === 'number' ? v : 0);
+        }}
+      />
+    </FormDialog>
   );
 }
 

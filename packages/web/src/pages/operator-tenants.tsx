@@ -3,7 +3,6 @@ import {
   Button,
   Chip,
   Group,
-  Modal,
   Select,
   Stack,
   Table,
@@ -20,6 +19,7 @@ import { latchkey } from '../api/client.js';
 import { operatorKeys, usePartnerList, useTenantList } from '../api/operator.js';
 import type { TenantStatus } from '../api/types.js';
 import { EmptyState } from '../components/empty-state.js';
+import { FormDialog } from '../components/form-dialog.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -50,73 +50,59 @@ function CreateTenant({ opened, onClose }: { opened: boolean; onClose: () => voi
     },
   });
   return (
-    <Modal
+    <FormDialog
       opened={opened}
       onClose={onClose}
       title={t('operator.tenants.create.title')}
-      centered
-      closeButtonProps={{ 'aria-label': t('action.close') }}
+      submitLabel={t('action.create')}
+      onSubmit={() => {
+        create.mutate();
+      }}
+      busy={create.isPending}
+      error={create.error}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
+      <TextInput
+        required
+        data-autofocus
+        label={t('operator.tenants.slug')}
+        description={t('operator.tenants.slug.hint')}
+        value={slug}
+        onChange={(e) => {
+          setSlug(e.currentTarget.value);
         }}
-      >
-        <Stack>
-          <TextInput
-            required
-            data-autofocus
-            label={t('operator.tenants.slug')}
-            description={t('operator.tenants.slug.hint')}
-            value={slug}
-            onChange={(e) => {
-              setSlug(e.currentTarget.value);
-            }}
-          />
-          <TextInput
-            required
-            label={t('operator.tenants.name')}
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value);
-            }}
-          />
-          <TextInput
-            required
-            label={t('operator.tenants.plan')}
-            value={plan}
-            onChange={(e) => {
-              setPlan(e.currentTarget.value);
-            }}
-          />
-          <TagsInput
-            label={t('operator.tenants.domains')}
-            description={t('operator.tenants.domains.hint')}
-            value={domains}
-            onChange={setDomains}
-          />
-          <Select
-            label={t('operator.tenants.partner')}
-            clearable
-            data={(partners.data ?? [])
-              .filter((p) => p.status === 'active')
-              .map((p) => ({ value: p.id, label: p.name }))}
-            value={partnerId}
-            onChange={setPartnerId}
-          />
-          <ProblemAlert error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('action.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('action.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      />
+      <TextInput
+        required
+        label={t('operator.tenants.name')}
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+        }}
+      />
+      <TextInput
+        required
+        label={t('operator.tenants.plan')}
+        value={plan}
+        onChange={(e) => {
+          setPlan(e.currentTarget.value);
+        }}
+      />
+      <TagsInput
+        label={t('operator.tenants.domains')}
+        description={t('operator.tenants.domains.hint')}
+        value={domains}
+        onChange={setDomains}
+      />
+      <Select
+        label={t('operator.tenants.partner')}
+        clearable
+        data={(partners.data ?? [])
+          .filter((p) => p.status === 'active')
+          .map((p) => ({ value: p.id, label: p.name }))}
+        value={partnerId}
+        onChange={setPartnerId}
+      />
+    </FormDialog>
   );
 }
 
