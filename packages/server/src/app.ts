@@ -56,6 +56,7 @@ import { connectionRoutes } from './routes/connections/index.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import type { AppServices } from './services.js';
 import { openStore, type Store } from './store/db.js';
 import { runMigrations } from './store/migrate.js';
@@ -271,6 +272,7 @@ export async function buildApp(
 
     await app.register(healthRoutes, { services });
     await app.register(meRoutes, { services });
+    await app.register(dashboardRoutes, { services });
     await app.register(authRoutes, { services });
     await app.register(consoleRoutes, { services });
     await app.register(devIdpRoutes, { services });

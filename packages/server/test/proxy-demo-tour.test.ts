@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
-import { browse, CookieJar, followUntil, submitForm } from './helpers/browser-jar.js';
+import { connectDemoAs } from './helpers/demo-consent.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
 import { createApiToken, devIdpToken } from './helpers/dav-bed.js';
 import { storeTiers } from './helpers/store-tiers.js';
@@ -32,23 +32,7 @@ describe('tour: the demo service through the proxy and token exchange', () => {
   it('connects demo, reads notes through the proxy, refuses a write to a read-only token, exchanges', async () => {
     const base = server.url;
     const idp = await devIdpToken(base, 'alice');
-    const start = await fetch(`${base}/api/v1/connections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${idp}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ service: 'demo' }),
-    });
-    expect(start.status).toBe(202);
-    const { authorizationUrl } = (await start.json()) as { authorizationUrl: string };
-    const jar = new CookieJar();
-    const isCallback = (u: URL) => u.pathname.startsWith('/connect/');
-    const { page } = await followUntil(jar, new URL(authorizationUrl), isCallback);
-    const posted = await submitForm(jar, page, { user: 'alice' });
-    if (posted.location === undefined) expect.fail('the IdP did not redirect');
-    const callback = isCallback(posted.location)
-      ? posted.location
-      : (await followUntil(jar, posted.location, isCallback)).stoppedAt;
-    if (callback === undefined) expect.fail('the IdP did not come back');
-    expect((await browse(jar, callback)).status).toBe(303);
+    await connectDemoAs(base, idp, 'alice');
 
     const readOnly = await createApiToken(base, idp, ['*'], ['read']);
     const list = await fetch(`${base}/proxy/demo/notes`, {

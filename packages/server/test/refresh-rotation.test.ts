@@ -4,7 +4,7 @@ import { openToken } from '../src/connections/secrets.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
 import { auditEvents, connections } from '../src/store/schema/index.js';
-import { browse, CookieJar, followUntil, submitForm } from './helpers/browser-jar.js';
+import { connectDemoAs } from './helpers/demo-consent.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
 import { storeTiers } from './helpers/store-tiers.js';
 
@@ -48,21 +48,7 @@ describe.each(storeTiers())('refresh-token rotation with oidc-provider ($name)',
     });
     bearer = ((await minted.json()) as { access_token: string }).access_token;
     // Alice connects the demo service through the consent flow at the development IdP.
-    const start = await api('/api/v1/connections', {
-      method: 'POST',
-      body: JSON.stringify({ service: 'demo' }),
-    });
-    const { authorizationUrl } = (await start.json()) as { authorizationUrl: string };
-    const jar = new CookieJar();
-    const isCallback = (u: URL) => u.pathname.startsWith('/connect/');
-    const { page } = await followUntil(jar, new URL(authorizationUrl), isCallback);
-    const posted = await submitForm(jar, page, { user: 'alice' });
-    if (posted.location === undefined) throw new Error('the IdP did not redirect');
-    const callback = isCallback(posted.location)
-      ? posted.location
-      : (await followUntil(jar, posted.location, isCallback)).stoppedAt;
-    if (callback === undefined) throw new Error('the IdP did not come back');
-    expect((await browse(jar, callback)).status).toBe(303);
+    await connectDemoAs(server.url, bearer, 'alice');
     const list = (await (await api('/api/v1/connections')).json()) as { items: { id: string }[] };
     connectionId = list.items[0]?.id ?? '';
   });

@@ -1342,6 +1342,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Dashboard figures, proxied calls per service and refresh outcomes over 24 h or 7 days */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `tenant` needs the admin or owner role */
+          view?: 'own' | 'tenant';
+          window?: '24h' | '7d';
+        };
+        header?: {
+          'latchkey-tenant'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Dashboard'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me': {
     parameters: {
       query?: never;
@@ -3240,6 +3282,108 @@ export interface components {
       apiToken: components['schemas']['ApiTokenInput'];
       /** @description The secret, shown this once. Store it now: Latchkey keeps only its hash. */
       token: string;
+    };
+    Dashboard: {
+      counts: {
+        activeConnections: number;
+        /** @description API tokens usable now */
+        activeTokens: number;
+        /** @description Usable API tokens expiring within 7 days */
+        expiringSoon: number;
+        needsConsent: number;
+        /** @description Failed refreshes in the window */
+        refreshFailures: number;
+      };
+      /**
+       * Format: date-time
+       * @description Start of the first hour of the window (UTC)
+       */
+      from: string;
+      proxy: {
+        calls: number;
+        failed: number;
+        /** @description Calls per hour and service; hours without calls are absent */
+        hours: {
+          calls: number;
+          failed: number;
+          /** Format: date-time */
+          hour: string;
+          service: string;
+        }[];
+        /** @description Services called in the window, busiest first */
+        services: {
+          calls: number;
+          failed: number;
+          name: string;
+          service: string;
+        }[];
+      };
+      refreshes: {
+        failed: number;
+        /** @description Refresh attempts per hour; hours without any are absent */
+        hours: {
+          failed: number;
+          /** Format: date-time */
+          hour: string;
+          succeeded: number;
+        }[];
+        succeeded: number;
+      };
+      /** @enum {string} */
+      view: 'own' | 'tenant';
+      /** @enum {string} */
+      window: '24h' | '7d';
+    };
+    DashboardInput: {
+      counts: {
+        activeConnections: number;
+        /** @description API tokens usable now */
+        activeTokens: number;
+        /** @description Usable API tokens expiring within 7 days */
+        expiringSoon: number;
+        needsConsent: number;
+        /** @description Failed refreshes in the window */
+        refreshFailures: number;
+      };
+      /**
+       * Format: date-time
+       * @description Start of the first hour of the window (UTC)
+       */
+      from: string;
+      proxy: {
+        calls: number;
+        failed: number;
+        /** @description Calls per hour and service; hours without calls are absent */
+        hours: {
+          calls: number;
+          failed: number;
+          /** Format: date-time */
+          hour: string;
+          service: string;
+        }[];
+        /** @description Services called in the window, busiest first */
+        services: {
+          calls: number;
+          failed: number;
+          name: string;
+          service: string;
+        }[];
+      };
+      refreshes: {
+        failed: number;
+        /** @description Refresh attempts per hour; hours without any are absent */
+        hours: {
+          failed: number;
+          /** Format: date-time */
+          hour: string;
+          succeeded: number;
+        }[];
+        succeeded: number;
+      };
+      /** @enum {string} */
+      view: 'own' | 'tenant';
+      /** @enum {string} */
+      window: '24h' | '7d';
     };
     IngestResult: {
       /** @description Already stored (a replay): acknowledged, not stored twice */

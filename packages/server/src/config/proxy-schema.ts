@@ -47,6 +47,15 @@ export const proxyLimitsSchema = z
       .strict()
       .prefault({})
       .describe('Per-API-token rate limit, in-process per replica (429 + Retry-After, RateLimit-* headers).'),
+    usageFlushMs: z
+      .number()
+      .int()
+      .min(50)
+      .max(300_000)
+      .default(10_000)
+      .describe(
+        'How often each replica adds its counted proxy calls (the Dashboard charts) to the store: the charts lag by up to this.',
+      ),
   })
   .strict();
 

@@ -16,6 +16,8 @@ export interface ForwardDeps extends ProxyDeps {
   log: Logger;
   audit: (event: AuditEventInput) => void;
   auditReads: boolean;
+  /** Counts a forwarded call for the Dashboard (usage-counter.ts). */
+  usage: (tenantId: string, userId: string, serviceId: string, failed: boolean) => void;
 }
 
 /**
@@ -115,6 +117,14 @@ export async function forward(call: ProxyCall, deps: ForwardDeps): Promise<void>
   }
   deps.metrics.countRequest(target.service.id, outcome);
   const { audited, status } = state;
+  if (call.membership !== undefined && call.principal !== undefined) {
+    deps.usage(
+      call.membership.tenantId,
+      call.principal.user.id,
+      target.service.id,
+      outcome !== 'forwarded' || status >= 400,
+    );
+  }
   if (audited !== undefined && call.membership !== undefined) {
     deps.audit({
       action: audited,

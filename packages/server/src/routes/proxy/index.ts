@@ -7,6 +7,7 @@ import type { AppServices } from '../../services.js';
 import { ProxyAuditQueue } from '../../proxy/audit-queue.js';
 import { ProxyFront } from '../../proxy/front.js';
 import { createProxyMetrics } from '../../proxy/metrics.js';
+import { ProxyUsageCounter } from '../../proxy/usage-counter.js';
 import { TokenBucketLimiter } from '../../proxy/rate-limit.js';
 import { buildTargets, hostRoutes, serviceForHost } from '../../proxy/targets.js';
 
@@ -73,6 +74,13 @@ export function createProxyFront(
       app.log.error({ err }, 'proxy audit batch failed');
     },
   });
+  const usage = new ProxyUsageCounter({
+    db: services.store.db,
+    flushMs: config.proxy.usageFlushMs,
+    onError: (err) => {
+      app.log.error({ err }, 'proxy usage flush failed');
+    },
+  });
   const front = new ProxyFront({
     targets,
     hosts: hostRoutes(catalogue),
@@ -89,13 +97,17 @@ export function createProxyFront(
       audit.push(event);
     },
     auditReads: config.audit.proxyReads,
+    usage: (tenantId, userId, serviceId, failed) => {
+      usage.count(tenantId, userId, serviceId, failed);
+    },
   });
   app.addHook('preClose', (done) => {
     front.close();
     done();
   });
   app.addHook('onClose', async () => {
-    await audit.flush();
+    usage.stop();
+    await Promise.all([audit.flush(), usage.flush()]);
     await Promise.all([...targets.values()].map((t) => t.pool.close()));
   });
   return front;

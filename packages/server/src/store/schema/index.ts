@@ -17,12 +17,14 @@ import {
   auditWebhooks,
 } from './audit.js';
 import { notices } from './notices.js';
+import { proxyUsage } from './usage.js';
 
 export * from './foundation.js';
 export * from './connections.js';
 export * from './api-tokens.js';
 export * from './audit.js';
 export * from './notices.js';
+export * from './usage.js';
 
 export const schema = {
   partners,
@@ -45,5 +47,6 @@ export const schema = {
   auditWebhookAttempts,
   auditRetention,
   notices,
+  proxyUsage,
 };
 export type Schema = typeof schema;
