@@ -14,6 +14,8 @@ import type {
   Connection,
   CreateApiToken,
   CreatedApiToken,
+  Dashboard,
+  DashboardOptions,
   Me,
   Service,
 } from './types.js';
@@ -43,6 +45,11 @@ export interface LatchkeyClient {
   me(): Promise<Me>;
   /** The service catalogue. */
   services(): Promise<Service[]>;
+  /**
+   * Dashboard figures and charts: proxied calls per service and refresh outcomes per hour over
+   * the last 24 hours or 7 days, for the caller or (tenant admins, `view: 'tenant'`) the tenant.
+   */
+  dashboard(options?: DashboardOptions): Promise<Dashboard>;
   /**
    * Connects a service: the connection when it exists, else a consent to open in a browser.
    *
@@ -151,6 +158,8 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     api,
     me: async () => unwrap(await api.GET('/api/v1/me')),
     services: async () => unwrap(await api.GET('/api/v1/services')).items,
+    dashboard: async (dashboardOptions = {}) =>
+      unwrap(await api.GET('/api/v1/dashboard', { params: { query: dashboardOptions } })),
     connect: async (service, connectOptions = {}) =>
       unwrap(
         await api.POST('/api/v1/connections', {

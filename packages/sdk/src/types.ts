@@ -16,6 +16,10 @@ export type ApiToken = Schemas['ApiToken'];
 export type CreatedApiToken = Schemas['CreatedApiToken'];
 /** The body of `POST /api/v1/api-tokens`. */
 export type CreateApiToken = Schemas['CreateApiTokenInput'];
+/** The Dashboard (`GET /api/v1/dashboard`). */
+export type Dashboard = Schemas['Dashboard'];
+/** Window and view of the Dashboard. */
+export type DashboardOptions = NonNullable<paths['/api/v1/dashboard']['get']['parameters']['query']>;
 /** One audit event. */
 export type AuditEvent = Schemas['AuditEvent'];
 /** Filters of the audit list and live tail. */

@@ -10,6 +10,7 @@ import {
   type Connection,
   type ConsentRequired,
   type CreatedApiToken,
+  type Dashboard,
   type ErrorCode,
   type ExchangedToken,
   type LatchkeyClient,
@@ -37,6 +38,8 @@ describe('@latchkey/sdk public types', () => {
     expectTypeOf<TokenResult<'list'>>().toEqualTypeOf<ApiToken[]>();
     expectTypeOf<Result<'proxyFetch'>>().toEqualTypeOf<Response>();
     expectTypeOf<Result<'exchange'>>().toEqualTypeOf<ExchangedToken>();
+    expectTypeOf<Result<'dashboard'>>().toEqualTypeOf<Dashboard>();
+    expectTypeOf<Dashboard['proxy']['services'][number]['calls']>().toEqualTypeOf<number>();
     expectTypeOf<ApiToken['permissions'][number]>().toEqualTypeOf<'read' | 'write' | 'delete' | 'exchange'>();
   });
 
@@ -50,6 +53,8 @@ describe('@latchkey/sdk public types', () => {
       await lk.api.GET('/api/v1/nope');
       // @ts-expect-error: a path parameter is required
       await lk.api.GET('/api/v1/api-tokens/{id}', {});
+      // @ts-expect-error: the Dashboard has two windows
+      await lk.dashboard({ window: '1y' });
       // @ts-expect-error: permissions are a closed list
       await lk.tokens.create({ name: 'x', services: ['demo'], permissions: ['admin'] });
     };

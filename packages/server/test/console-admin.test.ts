@@ -13,6 +13,7 @@ import {
   tempProfile,
 } from './helpers/console-browser.js';
 import { devIdpToken } from './helpers/dav-bed.js';
+import { connectDemoAs } from './helpers/demo-consent.js';
 
 /**
  * The tenant admin's Users & tokens page in Debian's chromium against a real server: adam sees
@@ -39,8 +40,10 @@ describe('console: admin users & bulk revocation in Chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     store = await openStore({ pgliteDir: 'memory://' });
-    server = await startServer(testConfig(data.dir), { store });
+    server = await startServer(testConfig(data.dir, { proxy: { usageFlushMs: 200 } }), { store });
     const idp = await devIdpToken(server.url, 'alice');
+    // Alice's tokens reach the demo service, so her calls count on the tenant's dashboard.
+    await connectDemoAs(server.url, idp, 'alice');
     for (const name of ['ci-deploy', 'nightly-sync', 'keep-me']) {
       const res = await fetch(`${server.url}/api/v1/api-tokens`, {
         method: 'POST',
@@ -107,6 +110,37 @@ describe('console: admin users & bulk revocation in Chromium', () => {
     await expect.poll(() => users.textContent()).toContain('Alice');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'admin-users');
+  });
+
+  it("shows the admin the whole tenant's proxy calls on the dashboard, apart from their own", async () => {
+    // The three calls of the previous test are alice's.
+    const adam = await devIdpToken(server.url, 'adam');
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${server.url}/api/v1/dashboard?view=tenant`, {
+          headers: { authorization: `Bearer ${adam}` },
+        });
+        return ((await res.json()) as { proxy: { calls: number } }).proxy.calls;
+      })
+      .toBe(3);
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Dashboard' })
+      .click();
+    await page.getByTestId('proxy-chart').getByText('No proxy calls in this period').waitFor();
+    await page.getByText('Whole tenant').click();
+    await page.getByRole('img', { name: 'Bar chart of 3 proxy calls per service, Last 24 hours' }).waitFor();
+    const usage = page
+      .getByRole('table', { name: 'Proxy calls per service' })
+      .locator('tr[data-usage="demo"]');
+    expect(await usage.locator('[data-col="calls"]').textContent()).toBe('3');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'dashboard-tenant');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Users & tokens' })
+      .click();
+    await page.getByRole('table', { name: 'API tokens of the tenant' }).waitFor();
   });
 
   it('revokes the selected tokens after a confirmation naming how many and whose; the proxy refuses them', async () => {

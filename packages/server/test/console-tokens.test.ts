@@ -31,7 +31,10 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     ensureConsoleBuilt();
     store = await openStore({ pgliteDir: 'memory://' });
     // Reads through the proxy are audited too, so the test's own proxy call shows in the log.
-    server = await startServer(testConfig(data.dir, { audit: { proxyReads: true } }), { store });
+    server = await startServer(
+      testConfig(data.dir, { audit: { proxyReads: true }, proxy: { usageFlushMs: 200 } }),
+      { store },
+    );
     browser = await launchChromium(profile);
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await browser.newPage();
@@ -80,6 +83,7 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
 
   it('connects the demo service through the development IdP consent screen', async () => {
     await page.getByRole('link', { name: 'My tokens' }).click();
+    await page.getByRole('heading', { name: 'My tokens' }).waitFor();
     await page.getByTestId('empty').waitFor();
     await page.getByRole('button', { name: 'Create token' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Create token' });
@@ -126,20 +130,58 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await screenshot(page, 'tokens');
   });
 
-  it('shows on the dashboard what alice has and what she did, in figures and a chart', async () => {
+  it('charts on the dashboard her proxy calls per service and her refreshes, and lists her recent activity', async () => {
+    // Three calls with the copied token, one of them answered 404 by the service; one refresh.
+    for (const path of ['/notes', '/notes', '/notes/no-such-note']) {
+      const res = await fetch(`${server.url}/proxy/demo${path}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      await res.arrayBuffer();
+    }
+    const alice = await devIdpToken(server.url, 'alice');
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${alice}` } });
+    const [connection] = ((await (await api('/api/v1/connections')).json()) as { items: { id: string }[] })
+      .items;
+    expect((await api(`/api/v1/connections/${connection?.id}/refresh`, { method: 'POST' })).status).toBe(200);
+    // Usage counters flush every 200 ms here: wait until the API has the calls.
+    await expect
+      .poll(
+        async () =>
+          ((await (await api('/api/v1/dashboard')).json()) as { proxy: { calls: number } }).proxy.calls,
+      )
+      .toBe(3);
+
     await page
       .getByRole('navigation', { name: 'Main navigation' })
       .getByRole('link', { name: 'Dashboard' })
       .click();
     await expect.poll(() => page.getByTestId('figure-connections-value').textContent()).toBe('1');
     await expect.poll(() => page.getByTestId('figure-tokens-value').textContent()).toBe('1');
-    expect(await page.getByTestId('figure-consent-value').textContent()).toBe('0');
     expect(await page.getByTestId('figure-expiring-value').textContent()).toBe('0');
-    // Her consent and her new token are events of the last two weeks.
-    const chart = page.getByRole('img', { name: /^Bar chart of \d+ events per day$/ });
-    const events = Number(/(\d+)/.exec((await chart.getAttribute('aria-label')) ?? '')?.[1]);
-    expect(events).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('figure-refresh-failures-value').textContent()).toBe('0');
+    await page.getByRole('img', { name: 'Bar chart of 3 proxy calls per service, Last 24 hours' }).waitFor();
+    const usage = page
+      .getByRole('table', { name: 'Proxy calls per service' })
+      .locator('tr[data-usage="demo"]');
+    expect(await usage.locator('[data-col="calls"]').textContent()).toBe('3');
+    expect(await usage.locator('[data-col="failed"]').textContent()).toBe('1');
+    await page
+      .getByRole('img', { name: 'Bar chart of refreshes: 1 succeeded, 0 failed, Last 24 hours' })
+      .waitFor();
+    const recent = page.getByRole('table', { name: 'My recent activity' });
+    await recent.locator('tr[data-action="api_token.created"]').waitFor();
+    // The 7-day window holds the same calls, in bars per day.
+    await page.getByText('Last 7 days').click();
+    await page.getByRole('img', { name: 'Bar chart of 3 proxy calls per service, Last 7 days' }).waitFor();
+    // A member has no tenant-wide view.
+    expect(await page.getByText('Whole tenant').count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByText('Last 24 hours').click();
+    await page
+      .getByRole('img', { name: /Last 24 hours$/ })
+      .first()
+      .waitFor();
     await screenshot(page, 'dashboard');
     await page
       .getByRole('navigation', { name: 'Main navigation' })

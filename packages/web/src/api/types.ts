@@ -9,6 +9,7 @@ export type {
   ConsentRequired,
   Connection,
   CreatedApiToken,
+  Dashboard,
   Me,
   Service,
 } from '@latchkey/sdk';
