@@ -149,7 +149,7 @@ describe('console: operator and admin services in Chromium', () => {
     expect(await proxyCall()).toEqual(before);
   });
 
-  it('creates a partner, attaches the demo tenant and detaches it again', async () => {
+  it('creates a partner, attaches the demo tenant, detaches it, terminates the partner', async () => {
     await page
       .getByRole('navigation', { name: 'Main navigation' })
       .getByRole('link', { name: 'Partners' })
@@ -177,6 +177,22 @@ describe('console: operator and admin services in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Detach' }).click();
     await expect.poll(() => page.getByTestId('customers').textContent()).toBe('0');
     expect((await demoTenant()).partnerId).toBeNull();
+
+    // Terminate, confirmed: the partner stays listed, marked terminated.
+    await page.getByRole('button', { name: 'Terminate' }).click();
+    const terminate = page.getByRole('dialog', { name: 'Terminate Northwind Hosting?' });
+    await terminate.getByRole('button', { name: 'Terminate' }).click();
+    await terminate.waitFor({ state: 'hidden' });
+    await page.locator('[data-status="terminated"]').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Partners' })
+      .click();
+    const row = page.locator('tr[data-partner="northwind"]');
+    await expect.poll(() => row.locator('[data-status]').getAttribute('data-status')).toBe('terminated');
+    expect(await row.getByTestId('customers').textContent()).toBe('0');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'operator-partners');
     await page.context().clearCookies();
   });
 

@@ -272,4 +272,37 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Switch to light mode' }).waitFor();
   });
+  it('fits a phone: the navigation folds behind a menu button and nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = () =>
+      page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('figure-tokens').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    expect(await nav.isVisible()).toBe(false);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // The header keeps the menu button and the name; the rest moves into the navigation.
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await nav.getByRole('button', { name: 'Sign out' }).waitFor();
+    await nav.getByRole('link', { name: 'My tokens' }).click();
+    await page.getByRole('heading', { name: 'My tokens' }).waitFor();
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    await page.locator('tr[data-token="laptop"]').waitFor();
+    // The table scrolls inside its own container; the page itself does not, and no chip is cut.
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const cut = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('.mantine-Badge-label')]
+         .filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent)`,
+    );
+    expect(cut).toEqual([]);
+    // Nothing in the header is pushed off-screen.
+    const header = await page.evaluate<number>(
+      `Math.max(...[...document.querySelectorAll('header *')].map((e) => e.getBoundingClientRect().right))`,
+    );
+    expect(header).toBeLessThanOrEqual(390);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'mobile-tokens');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

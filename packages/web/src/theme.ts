@@ -1,4 +1,4 @@
-import { createTheme, NavLink, type CSSVariablesResolver } from '@mantine/core';
+import { Badge, createTheme, NavLink, type CSSVariablesResolver } from '@mantine/core';
 
 /** Indigo with enough contrast in both schemes (WCAG AA for text on the primary colour). */
 export const theme = createTheme({
@@ -8,6 +8,8 @@ export const theme = createTheme({
   components: {
     // The active page as white on the primary colour: the light tint fails AA for its label.
     NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+    // A status or type chip is a word to read: a narrow table column must not cut it to "AC…".
+    Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
   },
 });
 

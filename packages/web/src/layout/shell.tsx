@@ -11,7 +11,7 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
@@ -55,10 +55,27 @@ function LanguageSelect() {
   );
 }
 
+/** Language, colour scheme and sign-out: in the header, or in the navigation on a phone. */
+function Preferences({ onSignOut }: { onSignOut: () => Promise<void> }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <LanguageSelect />
+      <ColorSchemeToggle />
+      <Button variant="default" onClick={() => void onSignOut()}>
+        {t('shell.signOut')}
+      </Button>
+    </>
+  );
+}
+
 /** The frame of every page: header (user, tenant, language, theme, sign out) and navigation. */
 export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useI18n();
-  const [opened, { toggle }] = useDisclosure();
+  const [opened, { toggle, close }] = useDisclosure();
+  // Below the `sm` breakpoint the navigation slides off-screen when folded; hidden too, so the
+  // keyboard does not tab through links nobody sees.
+  const phone = useMediaQuery('(max-width: 48em)');
   const location = useLocation();
   const queryClient = useQueryClient();
   const items = navigationFor(me);
@@ -79,7 +96,14 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.menu')}
+              aria-expanded={opened}
+            />
             <Title order={1} size="h3">
               Latchkey
             </Title>
@@ -101,15 +125,18 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
             <Text size="sm" visibleFrom="sm" data-testid="user-name">
               {me.user.name ?? me.user.email ?? me.user.subject}
             </Text>
-            <LanguageSelect />
-            <ColorSchemeToggle />
-            <Button variant="default" onClick={() => void signOut()}>
-              {t('shell.signOut')}
-            </Button>
+            <Group wrap="nowrap" gap="sm" visibleFrom="sm">
+              <Preferences onSignOut={signOut} />
+            </Group>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('shell.navigation')} component="nav">
+      <AppShell.Navbar
+        p="xs"
+        aria-label={t('shell.navigation')}
+        component="nav"
+        style={phone && !opened ? { visibility: 'hidden' } : undefined}
+      >
         {items.map((item, i) => (
           <div key={item.path}>
             {i > 0 && items[i - 1]?.section !== item.section && (
@@ -123,9 +150,15 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
               label={t(item.label)}
               active={item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path)}
               aria-current={location.pathname === item.path ? 'page' : undefined}
+              // On a phone the navigation covers the page: choosing a page closes it.
+              onClick={close}
             />
           </div>
         ))}
+        {/* On a phone the header has no room: language, theme and sign-out move here. */}
+        <Group hiddenFrom="sm" gap="sm" mt="lg" px="sm">
+          <Preferences onSignOut={signOut} />
+        </Group>
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
