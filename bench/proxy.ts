@@ -7,6 +7,10 @@
  * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
  * process; Latchkey runs in this one (the load generator is a process of its own too).
  * Run by `npm run bench` (bench/run.ts); never part of `npm test`.
+ * Each target's CPU time per completed request is printed too, with its ratio to the bare proxy's:
+ * on a shared, loaded 2-core machine requests/s swing between runs, CPU per request much less.
+ * It is the CPU of the serving process (nginx: master and workers, via /proc; Latchkey and the
+ * in-process bare row: this process, `process.cpuUsage`), the upstream and wrk excluded.
  * LATCHKEY_BENCH_BARE_IN_PROCESS=1 adds the bare proxy's code served from Latchkey's own process
  * (same modules loaded, same event loop): what remains between it and Latchkey is the code, the
  * rest of the gap to the bare process is the environment.
@@ -24,6 +28,7 @@ import { newId } from '../packages/server/src/ids.js';
 import { saveConnectionTokens } from '../packages/server/src/store/connections.js';
 import { openStore } from '../packages/server/src/store/db.js';
 import { bareHandler } from './support/bare-proxy.js';
+import { cpuMicros, type CpuSource } from './support/cpu.js';
 import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
 
 const ROUNDS = 3;
@@ -38,6 +43,13 @@ interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** Requests completed in the run. */
+  requests: number;
+}
+
+/** A load run plus the CPU time the target's process used per completed request, in µs. */
+interface Measured extends Sample {
+  cpuPerRequest: number;
 }
 
 /** Starts a bench helper script as a child; resolves with it and the port it prints. */
@@ -68,7 +80,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startNginx(upstreamPort: number): Promise<{ port: number; stop: () => void } | undefined> {
+async function startNginx(
+  upstreamPort: number,
+): Promise<{ port: number; pid: number; stop: () => void } | undefined> {
   const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   if (bin === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-nginx-'));
@@ -96,12 +110,13 @@ http {
     stdio: 'ignore',
   });
   await new Promise((r) => setTimeout(r, 300));
-  if (child.exitCode !== null) {
+  if (child.exitCode !== null || child.pid === undefined) {
     rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
   return {
     port,
+    pid: child.pid,
     stop: () => {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -111,10 +126,15 @@ http {
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
-/** Runs a command without blocking this process's event loop (Latchkey serves from it). */
-function output(cmd: string, args: string[]): Promise<string> {
+/**
+ * Runs a command without blocking this process's event loop (Latchkey serves from it).
+ * `started` runs once the child is spawned: spawning costs this process CPU that a CPU reading
+ * of this process (Latchkey's) must not count.
+ */
+function output(cmd: string, args: string[], started: () => void): Promise<string> {
   return new Promise((done, fail) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    started();
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.once('error', fail);
@@ -125,11 +145,16 @@ function output(cmd: string, args: string[]): Promise<string> {
 }
 
 /** One load run against `url`; wrk's (or autocannon's) requests/s and latency percentiles. */
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Sample> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  started: () => void = () => undefined,
+): Promise<Sample> {
   if (hasWrk) {
     const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency'];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-    const out = await output('wrk', [...args, url]);
+    const out = await output('wrk', [...args, url], started);
     const latency = (q: string) => {
       const m = new RegExp(`^\\s+${q}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
       if (m?.[1] === undefined) throw new Error(`no ${q}% latency in wrk output:\n${out}`);
@@ -138,20 +163,37 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
     };
     const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(out)?.[1];
     if (rps === undefined) throw new Error(`no Requests/sec in wrk output:\n${out}`);
+    const requests = /^\s*(\d+) requests in /m.exec(out)?.[1];
+    if (requests === undefined) throw new Error(`no request count in wrk output:\n${out}`);
     if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`${url} answered errors:\n${out}`);
-    return { rps: Number(rps), p50: latency('50'), p99: latency('99') };
+    return { rps: Number(rps), p50: latency('50'), p99: latency('99'), requests: Number(requests) };
   }
   const bin = join(root, 'node_modules', '.bin', 'autocannon');
   const args = ['-j', '-c', String(CONNECTIONS), '-d', String(seconds)];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  const out = await output(bin, [...args, url]);
+  const out = await output(bin, [...args, url], started);
   const r = JSON.parse(out) as {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p50: number; p99: number };
     non2xx: number;
   };
   if (r.non2xx > 0) throw new Error(`${url} answered ${r.non2xx} errors`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total };
+}
+
+/** `load`, and the CPU time `cpu` used during it per completed request. */
+async function measure(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  cpu: CpuSource,
+): Promise<Measured> {
+  let before = 0;
+  const sample = await load(url, headers, seconds, () => {
+    before = cpuMicros(cpu);
+  });
+  const used = cpuMicros(cpu) - before;
+  return { ...sample, cpuPerRequest: sample.requests > 0 ? used / sample.requests : Number.NaN };
 }
 
 async function main(): Promise<void> {
@@ -220,12 +262,26 @@ async function main(): Promise<void> {
       await new Promise<void>((done) => inProcess.listen(0, '127.0.0.1', done));
     }
 
-    const targets: { name: string; url: (size: string) => string; headers: Record<string, string> }[] = [
-      { name: 'bare node:http + undici', url: (s) => `http://127.0.0.1:${bare.port}/${s}`, headers: {} },
+    const barePid = bare.child.pid;
+    if (barePid === undefined) throw new Error('the bare proxy has no pid');
+    const self: CpuSource = { kind: 'self' };
+    const targets: {
+      name: string;
+      url: (size: string) => string;
+      headers: Record<string, string>;
+      cpu: CpuSource;
+    }[] = [
+      {
+        name: 'bare node:http + undici',
+        url: (s) => `http://127.0.0.1:${bare.port}/${s}`,
+        headers: {},
+        cpu: { kind: 'pid', pid: barePid },
+      },
       {
         name: 'Latchkey, API token',
         url: (s) => `${address}/proxy/bench/${s}`,
         headers: { authorization: `Bearer ${token}` },
+        cpu: self,
       },
     ];
     if (inProcess !== undefined) {
@@ -234,6 +290,7 @@ async function main(): Promise<void> {
         name: "bare, in Latchkey's process",
         url: (s) => `http://127.0.0.1:${port}/${s}`,
         headers: {},
+        cpu: self,
       });
     }
     if (nginx !== undefined)
@@ -241,6 +298,7 @@ async function main(): Promise<void> {
         name: 'nginx proxy_pass',
         url: (s) => `http://127.0.0.1:${nginx.port}/${s}`,
         headers: {},
+        cpu: { kind: 'pid', pid: nginx.pid },
       });
     else process.stdout.write('nginx not installed: its reference row is skipped\n');
     process.stdout.write(
@@ -250,24 +308,26 @@ async function main(): Promise<void> {
     // Warm-up: JIT, pools, the token cache.
     for (const t of targets) await load(t.url('1k'), t.headers, 1);
 
-    const results = new Map<string, Sample[]>();
+    const results = new Map<string, Measured[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const size of SIZES) {
         for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
           const key = `${t.name}|${size}`;
           const list = results.get(key) ?? [];
-          list.push(await load(t.url(size), t.headers, SECONDS));
+          list.push(await measure(t.url(size), t.headers, SECONDS, t.cpu));
           results.set(key, list);
         }
       }
     }
 
-    const summary = (name: string, size: string): Sample => {
+    const summary = (name: string, size: string): Measured => {
       const list = results.get(`${name}|${size}`) ?? [];
       return {
         rps: median(list.map((s) => s.rps)),
         p50: median(list.map((s) => s.p50)),
         p99: median(list.map((s) => s.p99)),
+        requests: median(list.map((s) => s.requests)),
+        cpuPerRequest: median(list.map((s) => s.cpuPerRequest)),
       };
     };
     const rows: BarRow[] = [];
@@ -287,6 +347,18 @@ async function main(): Promise<void> {
       }
     }
     printTable(rows);
+    process.stdout.write(
+      '\nCPU time of the serving process per completed request (median of the rounds; ratio to bare):\n',
+    );
+    for (const size of SIZES) {
+      const base = summary('bare node:http + undici', size).cpuPerRequest;
+      for (const t of targets) {
+        const own = summary(t.name, size).cpuPerRequest;
+        process.stdout.write(
+          `  ${`${t.name}, ${size}`.padEnd(36)} ${own.toFixed(1).padStart(7)} µs/request  ${(own / base).toFixed(2)}× bare\n`,
+        );
+      }
+    }
     inProcess?.closeAllConnections();
     inProcess?.close();
   } finally {
