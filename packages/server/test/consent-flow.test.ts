@@ -234,7 +234,7 @@ describe.each(storeTiers())('consent flow and its refusals ($name)', (tier) => {
     const callback = await consentAtPeer((await startConsent('peer')).href, callbackPrefix());
     const done = await browse(new CookieJar(), callback);
     expect(done.status).toBe(303);
-    expect(done.location?.pathname).toBe('/console/connections');
+    expect(done.location?.pathname).toBe('/tokens');
     const { items } = (await (await api('alice', '/api/v1/connections')).json()) as {
       items: { id: string; service: string; status: string; account: string | null }[];
     };

@@ -1197,7 +1197,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description Same-origin path the browser returns to after the consent (default `/console/connections`). */
+            /** @description Same-origin path the browser returns to after the consent (default `/tokens`, the console’s My tokens). */
             returnTo?: string;
             /** @description Service id from the catalogue. */
             service: string;

@@ -35,8 +35,8 @@ import { effectiveStatus } from './view.js';
 /** SPEC §4.2: a pending authorization lives 10 minutes. */
 export const CONSENT_TTL_MS = 10 * 60 * 1000;
 
-/** Where the browser lands after a consent when the caller named no return URL. */
-export const DEFAULT_CONSENT_RETURN = '/console/connections';
+/** Where the browser lands after a consent when the caller named no return URL: My tokens. */
+export const DEFAULT_CONSENT_RETURN = '/tokens';
 
 /** Why a callback was refused; each has its own sentence on the error page. */
 export type CallbackRejection =

@@ -35,7 +35,7 @@ export const createConnectionRoute: FastifyPluginAsyncZod<{ services: AppService
               .max(2048)
               .optional()
               .describe(
-                'Same-origin path the browser returns to after the consent (default `/console/connections`).',
+                'Same-origin path the browser returns to after the consent (default `/tokens`, the console’s My tokens).',
               ),
           })
           .strict(),
