@@ -28,10 +28,10 @@ export function usageSnippets(origin: string, token: string, services: readonly 
       ? `curl -X PROPFIND -H 'Depth: 1' \\\n  -H ${shellQuote(`Authorization: Bearer ${token}`)} \\\n  ${shellQuote(url)}`
       : `curl -H ${shellQuote(`Authorization: Bearer ${token}`)} \\\n  ${shellQuote(url)}`;
     const sdk = [
-      `import { Latchkey } from '@latchkey/sdk';`,
+      `import { createLatchkeyClient } from '@latchkey/sdk';`,
       ``,
-      `const latchkey = new Latchkey({ baseUrl: ${JSON.stringify(origin)}, token: process.env.LATCHKEY_TOKEN });`,
-      `const res = await latchkey.proxy(${JSON.stringify(service.id)}, ${JSON.stringify(`/${firstPath(service)}`)});`,
+      `const lk = createLatchkeyClient({ baseUrl: ${JSON.stringify(origin)}, token: process.env.LATCHKEY_TOKEN });`,
+      `const res = await lk.proxyFetch(${JSON.stringify(service.id)}, ${JSON.stringify(`/${firstPath(service)}`)});`,
       `console.log(res.status, await res.text());`,
     ].join('\n');
     const cli = [
