@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import { openStore, type Store } from '../src/store/db.js';
+import { connections } from '../src/store/schema/index.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
 import { devIdpToken } from './helpers/dav-bed.js';
 import {
@@ -258,6 +260,33 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
     });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ code: 'token_revoked' });
+  });
+
+  it('offers Reconnect for a connection that needs a new consent, on the dashboard and in My tokens', async () => {
+    // The provider has dropped the grant (as after a refused refresh): the row says so.
+    await store.db
+      .update(connections)
+      .set({ status: 'needs_consent' })
+      .where(eq(connections.serviceId, 'demo'));
+    await page.goto(`${server.url}/`);
+    const card = page.getByTestId('need-consent');
+    await card.getByText('Demo notes').waitFor();
+    await expect.poll(() => page.getByTestId('figure-connections-value').textContent()).toBe('0');
+    expect(await page.getByTestId('figure-connections').textContent()).toContain('1 need consent again');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.goto(`${server.url}/tokens`);
+    const row = page.locator('tr[data-service="demo"]');
+    await expect.poll(() => row.locator('[data-status]').getAttribute('data-status')).toBe('needs_consent');
+    await row.getByRole('button', { name: 'Reconnect' }).click();
+    // The IdP may remember alice's sign-in and consent at once; otherwise she picks herself.
+    const back = `${server.url}/tokens?connected=demo`;
+    await page.waitForURL((u) => u.href === back || u.pathname.startsWith('/dev-idp/interaction/'));
+    if (page.url() !== back) await page.getByRole('button', { name: /Alice Martin/ }).click();
+    await page.waitForURL(back);
+    await expect.poll(() => row.locator('[data-status]').getAttribute('data-status')).toBe('active');
+    const [stored] = await store.db.select().from(connections).where(eq(connections.serviceId, 'demo'));
+    expect(stored?.status).toBe('active');
   });
 
   it('switches to dark mode, stays readable, and remembers it', async () => {
