@@ -73,6 +73,10 @@ describe('console: sign-in, connections and API tokens in Chromium', () => {
   });
 
   it('signs alice in and shows her name and only the member navigation', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'sign-in');
     await signInAs(page, server.url, 'alice');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await expect
