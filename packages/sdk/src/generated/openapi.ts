@@ -3541,6 +3541,8 @@ export interface components {
       connector: 'oidc' | 'oauth2' | 'oauth2-dcr' | 'matrix-sso';
       dav: boolean;
       id: string;
+      /** @description Requests are JMAP method calls (the proxy checks each call against the token) */
+      jmap: boolean;
       name: string;
     };
     ServiceInput: {
@@ -3549,6 +3551,8 @@ export interface components {
       connector: 'oidc' | 'oauth2' | 'oauth2-dcr' | 'matrix-sso';
       dav: boolean;
       id: string;
+      /** @description Requests are JMAP method calls (the proxy checks each call against the token) */
+      jmap: boolean;
       name: string;
     };
     ServiceSettings: {

@@ -14,13 +14,14 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { createLatchkeyClient } from '@latchkey/sdk';
 import { latchkey } from '../api/client.js';
 import type { Connection, CreatedApiToken, Permission, Service } from '../api/types.js';
 import { OneTimeSecret } from '../components/one-time-secret.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
-import { usageSnippets } from './usage-snippets.js';
+import { jmapSessionOf, usageSnippets, type JmapSession } from './usage-snippets.js';
 
 const PRESETS: Record<string, { label: MessageKey; permissions: Permission[] }> = {
   read: { label: 'create.preset.read', permissions: ['read'] },
@@ -67,13 +68,48 @@ function Snippet({ code, label }: { code: string; label: string }) {
   );
 }
 
+/**
+ * The JMAP sessions of the chosen JMAP services, read through the proxy with the new token, so
+ * the snippets carry the user's real account id (SPEC §9). Component state, not the query cache:
+ * the token must not outlive the dialog. A service whose session cannot be read (no connection
+ * yet, no read permission) keeps the generic snippet.
+ */
+function useJmapSessions(token: string, services: readonly Service[]): Partial<Record<string, JmapSession>> {
+  const [sessions, setSessions] = useState<Partial<Record<string, JmapSession>>>({});
+  const jmapIds = services
+    .filter((s) => s.jmap)
+    .map((s) => s.id)
+    .join(',');
+  useEffect(() => {
+    const stop = new AbortController();
+    const origin = window.location.origin;
+    const client = createLatchkeyClient({ baseUrl: origin, token });
+    for (const service of services.filter((s) => s.jmap)) {
+      void client
+        .proxyFetch(service.id, '/.well-known/jmap', { signal: stop.signal })
+        .then(async (res) => (res.ok ? jmapSessionOf(service, origin, await res.json()) : undefined))
+        .then((session) => {
+          if (session !== undefined && !stop.signal.aborted)
+            setSessions((known) => ({ ...known, [service.id]: session }));
+        })
+        .catch(() => undefined);
+    }
+    return () => {
+      stop.abort();
+    };
+    // `services` is a new array on every render; the ids say whether it changed.
+  }, [token, jmapIds]);
+  return sessions;
+}
+
 /** The one-time display: the secret with a copy button, and how to use it. */
 function CreatedToken({ created, services }: { created: CreatedApiToken; services: readonly Service[] }) {
   const { t } = useI18n();
   const chosen = created.apiToken.services.includes('*')
     ? services
     : services.filter((s) => created.apiToken.services.includes(s.id));
-  const snippets = usageSnippets(window.location.origin, created.token, chosen);
+  const sessions = useJmapSessions(created.token, chosen);
+  const snippets = usageSnippets(window.location.origin, created.token, chosen, sessions);
   return (
     <Tabs defaultValue="token">
       <Tabs.List>

@@ -9,6 +9,7 @@ const serviceView = z
     baseUrl: z.string(),
     connector: z.enum(['oidc', 'oauth2', 'oauth2-dcr', 'matrix-sso']),
     dav: z.boolean(),
+    jmap: z.boolean().describe('Requests are JMAP method calls (the proxy checks each call against the token)'),
   })
   .meta({ id: 'Service' });
 
@@ -34,6 +35,7 @@ export const listServicesRoute: FastifyPluginAsyncZod<{ services: AppServices }>
         baseUrl: s.baseUrl,
         connector: s.connector.type,
         dav: s.dav,
+        jmap: s.proxy.classifier === 'jmap',
       })),
     }),
   );
