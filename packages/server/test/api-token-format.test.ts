@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generateApiToken, isWellFormedApiToken, TOKEN_LENGTH, tokenHint } from '../src/api-tokens/format.js';
 import { missingScope, parseScope, permissionForMethod } from '../src/api-tokens/permissions.js';
@@ -95,5 +96,30 @@ describe('scope classification (SPEC §5 permissions and methods)', () => {
       { numRuns: 500 },
     );
     expect(missingScope(parseScope(['*'], ['read']), 'anything', ['read'])).toEqual([]);
+  });
+});
+
+describe('API token checksum (SPEC §5): the fast check agrees with the generator', () => {
+  it('accepts exactly the token whose checksum is the base62 CRC32 of its head', () => {
+    // Every 6-character base62 suffix but the right one is refused; the right one accepted,
+    // including heads whose CRC32 has leading base62 zeros or uses the top of the range.
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.nat({ max: 61 }).map((i) => ALPHABET.charAt(i)), minLength: 43, maxLength: 43 }),
+        (body) => {
+          const head = `lk_${body}`;
+          let v = crc32(head);
+          let sum = '';
+          for (let i = 0; i < 6; i++) {
+            sum = ALPHABET.charAt(v % 62) + sum;
+            v = Math.floor(v / 62);
+          }
+          expect(isWellFormedApiToken(head + sum)).toBe(true);
+          const other = ALPHABET.charAt((ALPHABET.indexOf(sum.charAt(0)) + 1) % 62) + sum.slice(1);
+          expect(isWellFormedApiToken(head + other)).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
