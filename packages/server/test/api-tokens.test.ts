@@ -325,6 +325,49 @@ for (const tier of storeTiers()) {
       expect(metrics.body).toMatch(/latchkey_token_cache_lookups_total\{outcome="miss"\} [1-9]/);
     });
 
+    it('answers a cached token without waiting exactly as verify does, and forgets it on revocation', async () => {
+      const created = await createOk('alice', 'hot path');
+      const verifier = services.apiTokenVerifier;
+      const thrown = (f: () => unknown): unknown => {
+        try {
+          f();
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      };
+      // Garbage is refused at once, with verify's refusal, before any lookup.
+      expect(thrown(() => verifier.verifyCached('lk_short', '127.0.0.1'))).toMatchObject({
+        code: 'invalid_token',
+      });
+      // Cold cache: only the store can tell.
+      expect(verifier.verifyCached(created.token, '127.0.0.1')).toBeUndefined();
+      const verified = await verifier.verify(created.token, '127.0.0.1');
+      expect(verifier.verifyCached(created.token, '127.0.0.1')).toEqual(verified);
+      // The allow-list is checked on the cached path too.
+      const office = await createOk('alice', 'office hot path', { allowedCidrs: ['10.0.0.0/8'] });
+      await expect(verifier.verify(office.token, '10.1.2.3')).resolves.toBeDefined();
+      expect(thrown(() => verifier.verifyCached(office.token, '127.0.0.1'))).toMatchObject({
+        code: 'ip_not_allowed',
+      });
+      // Revoked: the change notice empties the entry, the store says revoked, and from then on
+      // the cached path refuses it the same way.
+      const revoked = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/api-tokens/${created.apiToken.id}`,
+        headers: as('alice'),
+      });
+      expect(revoked.statusCode, revoked.body).toBe(204);
+      services.bus.announceLocally({ kind: 'api_token', hashes: [sha256Hex(created.token)] });
+      expect(verifier.verifyCached(created.token, '127.0.0.1')).toBeUndefined();
+      await expect(verifier.verify(created.token, '127.0.0.1')).rejects.toMatchObject({
+        code: 'token_revoked',
+      });
+      expect(thrown(() => verifier.verifyCached(created.token, '127.0.0.1'))).toMatchObject({
+        code: 'token_revoked',
+      });
+    });
+
     it('refuses an expired token with 401 token_expired, and an expired token cannot be rotated', async () => {
       const created = await createOk('alice', 'short-lived');
       expect((await me(created.token)).statusCode).toBe(200);

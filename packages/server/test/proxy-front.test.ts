@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
@@ -59,6 +59,30 @@ describe('proxy front door (served ahead of the framework)', () => {
     expect(problem).toMatchObject({ status: 401, code: 'unauthenticated', requestId: id });
     expect(problem.type).toMatch(/^https:\/\//);
     expect(refused.headers['www-authenticate']).toMatch(/^Bearer realm="latchkey"/);
+  });
+
+  it('serves a warm request from the caches without waiting on the store, and a cold one from the store', async () => {
+    const { apiTokenVerifier, freshTokens } = server.services;
+    const { user } = await apiTokenVerifier.verify(token, '127.0.0.1');
+    const verify = vi.spyOn(apiTokenVerifier, 'verify');
+    const acquire = vi.spyOn(freshTokens, 'acquire');
+    try {
+      const get = () => raw(base, 'GET', '/proxy/echo/warm', { authorization: `Bearer ${token}` });
+      expect((await get()).status).toBe(200);
+      verify.mockClear();
+      acquire.mockClear();
+      for (let i = 0; i < 3; i++) expect((await get()).status).toBe(200);
+      expect(verify).not.toHaveBeenCalled();
+      expect(acquire).not.toHaveBeenCalled();
+      // Both caches forget the user's entries on a change notice: the store is asked again.
+      server.services.bus.announceLocally({ kind: 'user', id: user.id });
+      expect((await get()).status).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(acquire).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+      acquire.mockRestore();
+    }
   });
 
   it('refuses a write with a read-only token as insufficient_scope, nothing sent upstream', async () => {

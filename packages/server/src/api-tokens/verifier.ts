@@ -23,8 +23,9 @@ export interface VerifiedApiToken {
 interface Entry {
   /** undefined: no token has this hash (negative entry). */
   found: ApiTokenWithOwner | undefined;
-  scope: TokenScope | undefined;
   allowlist: AddressAllowlist | undefined;
+  /** What `verify` answers once the checks pass, built once per entry (frozen: it is shared). */
+  verified: VerifiedApiToken | undefined;
   cachedAt: number;
 }
 
@@ -36,6 +37,39 @@ export interface VerifierOptions {
 }
 
 const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * Offline format and checksum first (nothing else runs for garbage), then the SHA-256 the store
+ * and the cache are keyed by: only the hash of a token is kept, never the token.
+ */
+function hashOf(token: string): string {
+  if (!isWellFormedApiToken(token)) throw new AppError('invalid_token', 'the API token is malformed');
+  return sha256Hex(token);
+}
+
+/** What a token that passes every check verifies as; `undefined` when it has no membership. */
+function verifiedOf(found: ApiTokenWithOwner): VerifiedApiToken | undefined {
+  const t = found.token;
+  if (found.membership === null) return undefined;
+  return Object.freeze({
+    id: t.id,
+    name: t.name,
+    tenantId: t.tenantId,
+    user: found.user,
+    membership: Object.freeze({
+      membershipId: found.membership.id,
+      tenantId: found.tenant.id,
+      tenantSlug: found.tenant.slug,
+      tenantName: found.tenant.name,
+      tenantStatus: found.tenant.status,
+      role: found.membership.role,
+      source: found.membership.source,
+    }),
+    scope: parseScope(t.services, t.permissions),
+    expiresAt: t.expiresAt,
+    createdAt: t.createdAt,
+  });
+}
 
 /**
  * Verifies `lk_` tokens (SPEC §5) as steps: offline format + checksum (nothing else runs for
@@ -94,11 +128,30 @@ export class ApiTokenVerifier {
     ip: string | null | undefined,
     now: number = Date.now(),
   ): Promise<VerifiedApiToken> {
-    if (!isWellFormedApiToken(token)) throw new AppError('invalid_token', 'the API token is malformed');
-    const hash = sha256Hex(token);
-    const entry = await this.#lookup(hash, now);
-    const found = entry.found;
-    if (found === undefined || entry.scope === undefined || entry.allowlist === undefined) {
+    const hash = hashOf(token);
+    const entry = this.#cached(hash, now) ?? (await this.#load(hash, now));
+    return this.#check(entry, ip, now);
+  }
+
+  /**
+   * `verify` answered from the cache alone, synchronously (the proxy's hot path): the verified
+   * token, or the same refusal `verify` would throw; `undefined` when only the store can tell
+   * (then call `verify`). The same steps run in the same order: format and checksum, the cache
+   * under the same trust and TTL rules, then every check of `verify`.
+   */
+  verifyCached(
+    token: string,
+    ip: string | null | undefined,
+    now: number = Date.now(),
+  ): VerifiedApiToken | undefined {
+    const entry = this.#cached(hashOf(token), now);
+    return entry === undefined ? undefined : this.#check(entry, ip, now);
+  }
+
+  /** Every check of SPEC §5 on a looked-up entry; throws the refusal. */
+  #check(entry: Entry, ip: string | null | undefined, now: number): VerifiedApiToken {
+    const { found, verified } = entry;
+    if (found === undefined || entry.allowlist === undefined) {
       throw new AppError('invalid_token', 'unknown API token');
     }
     const t = found.token;
@@ -108,7 +161,8 @@ export class ApiTokenVerifier {
     if (t.rotatedAt !== null && (t.graceUntil === null || t.graceUntil.getTime() <= now)) {
       throw new AppError('token_revoked', 'this API token was rotated; use its successor');
     }
-    if (found.user.deletedAt !== null || found.membership === null) {
+    // `verified` is undefined exactly when there is no membership.
+    if (found.user.deletedAt !== null || found.membership === null || verified === undefined) {
       throw new AppError(
         'token_owner_removed',
         'the owner of this API token no longer belongs to its tenant',
@@ -120,39 +174,24 @@ export class ApiTokenVerifier {
     if (ip !== undefined && !entry.allowlist.allows(ip))
       throw new AppError('ip_not_allowed', 'this API token cannot be used from this address');
     this.#noteUse(t.id, ip ?? null, now);
-    return {
-      id: t.id,
-      name: t.name,
-      tenantId: t.tenantId,
-      user: found.user,
-      membership: {
-        membershipId: found.membership.id,
-        tenantId: found.tenant.id,
-        tenantSlug: found.tenant.slug,
-        tenantName: found.tenant.name,
-        tenantStatus: found.tenant.status,
-        role: found.membership.role,
-        source: found.membership.source,
-      },
-      scope: entry.scope,
-      expiresAt: t.expiresAt,
-      createdAt: t.createdAt,
-    };
+    return verified;
   }
 
-  async #lookup(hash: string, now: number): Promise<Entry> {
+  /** The cached entry for `hash` when it may be trusted (channel up, within its TTL). */
+  #cached(hash: string, now: number): Entry | undefined {
     const cached = this.#cache.get(hash);
-    if (cached !== undefined && this.#bus.trusted) {
-      const ttl = cached.found === undefined ? this.#negativeTtl : this.#ttl;
-      if (now - cached.cachedAt < ttl) {
-        // LRU: re-insert so the most recently used entries survive eviction.
-        this.#cache.delete(hash);
-        this.#cache.set(hash, cached);
-        this.hits += 1;
-        this.#countHit();
-        return cached;
-      }
-    }
+    if (cached === undefined || !this.#bus.trusted) return undefined;
+    const ttl = cached.found === undefined ? this.#negativeTtl : this.#ttl;
+    if (now - cached.cachedAt >= ttl) return undefined;
+    // LRU: re-insert so the most recently used entries survive eviction.
+    this.#cache.delete(hash);
+    this.#cache.set(hash, cached);
+    this.hits += 1;
+    this.#countHit();
+    return cached;
+  }
+
+  async #load(hash: string, now: number): Promise<Entry> {
     this.misses += 1;
     this.#countMiss();
     let found: ApiTokenWithOwner | undefined;
@@ -166,8 +205,8 @@ export class ApiTokenVerifier {
     }
     const entry: Entry = {
       found,
-      scope: found && parseScope(found.token.services, found.token.permissions),
       allowlist: found && new AddressAllowlist(found.token.allowedCidrs),
+      verified: found && verifiedOf(found),
       cachedAt: now,
     };
     // While the channel is down nothing is cached: entries could not be invalidated.

@@ -97,7 +97,9 @@ export class ProxyFront {
     const call: ProxyCall = { request, target, hostRouted, rawPath, startedAt };
     try {
       if (this.#closing) throw new AppError('not_ready', 'the server is shutting down');
-      await runSteps(call, deps);
+      // Warm caches: every step ran synchronously and there is nothing to wait for.
+      const pending = runSteps(call, deps);
+      if (pending !== undefined) await pending;
       await forward(call, deps);
     } catch (err) {
       this.#refuse(call, err);

@@ -5,6 +5,7 @@ import { assertScope } from '../api-tokens/require-scope.js';
 import type { AuditActor } from '../audit/record.js';
 import { callerMeta, type Authenticator } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
+import type { ConnectionOwner } from '../connections/manage.js';
 import { activeMembership, TENANT_HEADER } from '../auth/tenant-context.js';
 import type { ConsentFlow } from '../connections/consent.js';
 import { AppError } from '../errors.js';
@@ -59,6 +60,10 @@ export interface ProxyCall {
   token?: DownstreamToken;
 }
 
+/**
+ * A step returns a promise only when it has to wait (a cache miss, a body to read): with warm
+ * caches every step runs synchronously and the request reaches `forward` without a microtask.
+ */
 type Step = (call: ProxyCall, deps: ProxyDeps) => void | Promise<void>;
 
 /**
@@ -80,11 +85,20 @@ const checkRequest: Step = (call, deps) => {
  * Who is calling: an API token (Bearer or, for DAV clients, the Basic password), an IdP token or
  * the console session, verified as on every other route (auth/authenticate.ts).
  */
-const authenticate: Step = async (call, deps) => {
-  const principal = await deps.authenticator.authenticate(call.request, call.target.auth);
+const authenticate: Step = (call, deps) => {
+  const now = deps.authenticator.authenticateNow(call.request, call.target.auth);
+  if (now === undefined) return authenticateWaiting(call, deps);
+  identified(call, now);
+};
+
+async function authenticateWaiting(call: ProxyCall, deps: ProxyDeps): Promise<void> {
+  identified(call, await deps.authenticator.authenticate(call.request, call.target.auth));
+}
+
+function identified(call: ProxyCall, principal: Principal | null): void {
   if (principal === null) throw new AppError('unauthenticated');
   call.principal = principal;
-};
+}
 
 /**
  * The tenant the call acts in is active (SPEC §3.2: a suspended or deleted tenant's tokens and
@@ -115,20 +129,27 @@ const checkRateLimit: Step = (call, deps) => {
  * JMAP method call of a POST body (read before anything is sent, at most 1 MiB). The one scope
  * check of every route (`requireScope`) decides.
  */
-const checkScope: Step = async (call) => {
+const checkScope: Step = (call) => {
   const { request, target } = call;
-  let needed: Permission[] = [permissionForMethod(request.method)];
   if (
     target.service.proxy.classifier === 'jmap' &&
     request.method === 'POST' &&
     call.principal?.apiToken !== undefined
   ) {
-    call.body = await readSmallBody(request, MAX_CLASSIFIED_BODY);
-    needed = classifyJmap(parseJson(call.body));
+    return checkJmapScope(call);
   }
-  call.needed = needed;
-  assertScope(call.principal?.apiToken, target.service.id, needed);
+  scoped(call, [permissionForMethod(request.method)]);
 };
+
+async function checkJmapScope(call: ProxyCall): Promise<void> {
+  call.body = await readSmallBody(call.request, MAX_CLASSIFIED_BODY);
+  scoped(call, classifyJmap(parseJson(call.body)));
+}
+
+function scoped(call: ProxyCall, needed: Permission[]): void {
+  call.needed = needed;
+  assertScope(call.principal?.apiToken, call.target.service.id, needed);
+}
 
 /**
  * A usable downstream token for the caller's connection (SPEC §4.4 on demand): refreshed first
@@ -136,11 +157,17 @@ const checkScope: Step = async (call) => {
  * `authorizationUrl` of a consent started for the caller, so SDKs and the CLI can send the user
  * there.
  */
-const ensureFresh: Step = async (call, deps) => {
+const ensureFresh: Step = (call, deps) => {
   const membership = call.membership;
   const principal = call.principal;
   if (membership === undefined || principal === undefined) throw new AppError('unauthenticated');
   const owner = { tenantId: membership.tenantId, userId: principal.user.id };
+  const cached = deps.freshTokens.cached(owner, call.target.service.id);
+  if (cached === undefined) return acquireToken(call, deps, owner);
+  call.token = cached;
+};
+
+async function acquireToken(call: ProxyCall, deps: ProxyDeps, owner: ConnectionOwner): Promise<void> {
   try {
     call.token = await deps.freshTokens.acquire(owner, call.target.service.id, { actor: actorOf(call) });
   } catch (err) {
@@ -148,7 +175,7 @@ const ensureFresh: Step = async (call, deps) => {
     if (err.code !== 'not_found' && err.code !== 'connection_needs_consent') throw err;
     throw await consentError(call, deps, err.code === 'not_found');
   }
-};
+}
 
 /** The proxy pipeline of SPEC §6.1, in order; `forward` (forward.ts) runs after the last step. */
 export const proxySteps: readonly Step[] = [
@@ -160,10 +187,28 @@ export const proxySteps: readonly Step[] = [
   ensureFresh,
 ];
 
-export async function runSteps(call: ProxyCall, deps: ProxyDeps): Promise<void> {
-  for (const step of proxySteps) {
-    const pending = step(call, deps);
-    if (pending !== undefined) await pending;
+/**
+ * Runs the steps in order; a promise only once a step has to wait (the rest then run after it),
+ * `undefined` when every step ran synchronously.
+ */
+export function runSteps(call: ProxyCall, deps: ProxyDeps): Promise<void> | undefined {
+  for (let i = 0; i < proxySteps.length; i++) {
+    const pending = proxySteps[i]?.(call, deps);
+    if (pending !== undefined) return finishSteps(call, deps, pending, i + 1);
+  }
+  return undefined;
+}
+
+async function finishSteps(
+  call: ProxyCall,
+  deps: ProxyDeps,
+  pending: Promise<void>,
+  next: number,
+): Promise<void> {
+  await pending;
+  for (let i = next; i < proxySteps.length; i++) {
+    const more = proxySteps[i]?.(call, deps);
+    if (more !== undefined) await more;
   }
 }
 

@@ -30,4 +30,10 @@ export interface AcquireOptions {
  */
 export interface FreshTokenSource {
   acquire(owner: ConnectionOwner, serviceId: string, options?: AcquireOptions): Promise<DownstreamToken>;
+  /**
+   * What `acquire` (without options) would answer from memory alone, synchronously: the token
+   * when it is cached, trusted and valid beyond `earlySeconds`; `undefined` otherwise (then call
+   * `acquire`). The proxy's hot path.
+   */
+  cached(owner: ConnectionOwner, serviceId: string): DownstreamToken | undefined;
 }

@@ -34,7 +34,8 @@ export class OnDemandTokens implements FreshTokenSource {
   readonly #connectors: ConnectorRegistry;
   readonly #bus: ChangeBus;
   readonly #engine: RefreshEngine;
-  readonly #metrics: OnDemandDeps['metrics'];
+  readonly #countHit: () => void;
+  readonly #countMiss: () => void;
   readonly #now: () => Date;
   readonly cache: TokenCache;
 
@@ -44,12 +45,28 @@ export class OnDemandTokens implements FreshTokenSource {
     this.#connectors = deps.connectors;
     this.#bus = deps.bus;
     this.#engine = deps.engine;
-    this.#metrics = deps.metrics;
+    // Label values bound once: the hot path hashes no labels.
+    const lookups = deps.metrics?.tokenCacheLookups;
+    const hit = lookups?.labels('hit');
+    const miss = lookups?.labels('miss');
+    this.#countHit = () => hit?.inc();
+    this.#countMiss = () => miss?.inc();
     this.#now = deps.now ?? (() => new Date());
     this.cache = new TokenCache(deps.cacheSize);
     deps.bus.subscribe((change) => {
       this.cache.apply(change);
     });
+  }
+
+  cached(owner: ConnectionOwner, serviceId: string): DownstreamToken | undefined {
+    if (!this.#bus.trusted) return undefined;
+    const connector = this.#connectors.get(serviceId);
+    if (connector === undefined) return undefined;
+    const key = TokenCache.key(owner.tenantId, owner.userId, serviceId);
+    const hit = this.cache.get(key, this.#now(), connector.service.refresh.earlySeconds * 1000);
+    // A miss is counted by the `acquire` that follows it, not twice.
+    if (hit !== undefined) this.#countHit();
+    return hit;
   }
 
   async acquire(
@@ -65,7 +82,8 @@ export class OnDemandTokens implements FreshTokenSource {
     const useCache = this.#bus.trusted;
     if (useCache && options.rejected === undefined) {
       const hit = this.cache.get(key, this.#now(), earlyMs);
-      this.#metrics?.tokenCacheLookups.inc({ outcome: hit === undefined ? 'miss' : 'hit' });
+      if (hit === undefined) this.#countMiss();
+      else this.#countHit();
       if (hit !== undefined) return hit;
     }
     const epoch = this.cache.epoch;
