@@ -1,16 +1,13 @@
-import { rmSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/server.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { tempDataDir, testConfig } from './helpers/config.js';
+import type { RunningServer } from '../src/server.js';
+import { testConfig } from './helpers/config.js';
 import {
-  ensureConsoleBuilt,
-  launchChromium,
   screenshot,
   seriousAxeViolations,
   signInAs,
-  tempProfile,
+  startConsoleBed,
+  type ConsoleBed,
 } from './helpers/console-browser.js';
 import { devIdpToken } from './helpers/dav-bed.js';
 import { connectDemoAs } from './helpers/demo-consent.js';
@@ -21,11 +18,8 @@ import { connectDemoAs } from './helpers/demo-consent.js';
  * confirmation; the proxy refuses exactly those two from then on.
  */
 describe('console: admin users & bulk revocation in Chromium', () => {
-  const data = tempDataDir();
-  const profile = tempProfile();
-  let store: Store;
+  let bed: ConsoleBed;
   let server: RunningServer;
-  let browser: BrowserContext;
   let page: Page;
   const secrets = new Map<string, string>();
 
@@ -38,9 +32,8 @@ describe('console: admin users & bulk revocation in Chromium', () => {
   }
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    store = await openStore({ pgliteDir: 'memory://' });
-    server = await startServer(testConfig(data.dir, { proxy: { usageFlushMs: 200 } }), { store });
+    bed = await startConsoleBed((dir) => testConfig(dir, { proxy: { usageFlushMs: 200 } }));
+    ({ server, page } = bed);
     const idp = await devIdpToken(server.url, 'alice');
     // Alice's tokens reach the demo service, so her calls count on the tenant's dashboard.
     await connectDemoAs(server.url, idp, 'alice');
@@ -53,17 +46,10 @@ describe('console: admin users & bulk revocation in Chromium', () => {
       expect(res.status).toBe(201);
       secrets.set(name, ((await res.json()) as { token: string }).token);
     }
-    browser = await launchChromium(profile);
-    page = await browser.newPage();
-    page.setDefaultTimeout(20_000);
   }, 90_000);
   // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   afterAll(async () => {
-    await browser.close();
-    await server.close();
-    await store.close();
-    rmSync(profile, { recursive: true, force: true });
-    data.cleanup();
+    await bed.close();
   }, 120_000);
 
   it('hides the admin pages from a member', async () => {

@@ -1,18 +1,15 @@
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/server.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { tempDataDir, testConfig } from './helpers/config.js';
+import type { RunningServer } from '../src/server.js';
+import { testConfig } from './helpers/config.js';
 import {
-  ensureConsoleBuilt,
-  launchChromium,
   screenshot,
   seriousAxeViolations,
   signInAs,
-  tempProfile,
+  startConsoleBed,
+  type ConsoleBed,
 } from './helpers/console-browser.js';
 import { devIdpToken } from './helpers/dav-bed.js';
 
@@ -23,15 +20,12 @@ import { devIdpToken } from './helpers/dav-bed.js';
  * sends a test to a real receiver and finds the test in the tenant's audit log and its export.
  */
 describe('console: operator and admin services in Chromium', () => {
-  const data = tempDataDir();
-  const profile = tempProfile();
-  let store: Store;
+  let bed: ConsoleBed;
   let server: RunningServer;
+  let page: Page;
   let receiver: Server;
   let receiverUrl: string;
   const received: { signature: string | undefined; body: string }[] = [];
-  let browser: BrowserContext;
-  let page: Page;
   let aliceToken: string;
   let operatorToken: string;
 
@@ -52,7 +46,6 @@ describe('console: operator and admin services in Chromium', () => {
   }
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -68,10 +61,10 @@ describe('console: operator and admin services in Chromium', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
-    store = await openStore({ pgliteDir: 'memory://' });
-    server = await startServer(testConfig(data.dir, { audit: { webhooks: { allowPrivateTargets: true } } }), {
-      store,
-    });
+    bed = await startConsoleBed((dir) =>
+      testConfig(dir, { audit: { webhooks: { allowPrivateTargets: true } } }),
+    );
+    ({ server, page } = bed);
     const idp = await devIdpToken(server.url, 'alice');
     const res = await fetch(`${server.url}/api/v1/api-tokens`, {
       method: 'POST',
@@ -86,18 +79,10 @@ describe('console: operator and admin services in Chromium', () => {
     expect(res.status).toBe(201);
     aliceToken = ((await res.json()) as { token: string }).token;
     operatorToken = await devIdpToken(server.url, 'olga', 'latchkey-operator');
-
-    browser = await launchChromium(profile);
-    page = await browser.newPage();
-    page.setDefaultTimeout(20_000);
   }, 90_000);
   afterAll(async () => {
-    await browser.close();
-    await server.close();
-    await store.close();
+    await bed.close();
     await new Promise((resolve) => receiver.close(resolve));
-    rmSync(profile, { recursive: true, force: true });
-    data.cleanup();
   }, 120_000);
 
   it('asks olga for an operator sign-in, then lists tenants with status counts', async () => {

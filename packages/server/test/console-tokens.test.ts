@@ -1,19 +1,17 @@
-import { rmSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/server.js';
-import { openStore, type Store } from '../src/store/db.js';
+import type { RunningServer } from '../src/server.js';
+import type { Store } from '../src/store/db.js';
 import { connections } from '../src/store/schema/index.js';
-import { tempDataDir, testConfig } from './helpers/config.js';
+import { testConfig } from './helpers/config.js';
 import { devIdpToken } from './helpers/dav-bed.js';
 import {
-  ensureConsoleBuilt,
-  launchChromium,
   screenshot,
   seriousAxeViolations,
   signInAs,
-  tempProfile,
+  startConsoleBed,
+  type ConsoleBed,
 } from './helpers/console-browser.js';
 
 /**
@@ -22,34 +20,23 @@ import {
  * API token, copy it, use it, revoke it.
  */
 describe('console: sign-in, connections and API tokens in Chromium', () => {
-  const data = tempDataDir();
-  const profile = tempProfile();
+  let bed: ConsoleBed;
   let store: Store;
   let server: RunningServer;
   let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    store = await openStore({ pgliteDir: 'memory://' });
     // Reads through the proxy are audited too, so the test's own proxy call shows in the log.
-    server = await startServer(
-      testConfig(data.dir, { audit: { proxyReads: true }, proxy: { usageFlushMs: 200 } }),
-      { store },
+    bed = await startConsoleBed((dir) =>
+      testConfig(dir, { audit: { proxyReads: true }, proxy: { usageFlushMs: 200 } }),
     );
-    browser = await launchChromium(profile);
+    ({ store, server, browser, page } = bed);
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await browser.newPage();
-    // A missing element fails the step with its locator, inside the test's own time limit.
-    page.setDefaultTimeout(20_000);
   }, 90_000);
   // Closing chromium can take long on a loaded machine; the default hook limit is 60 s.
   afterAll(async () => {
-    await browser.close();
-    await server.close();
-    await store.close();
-    rmSync(profile, { recursive: true, force: true });
-    data.cleanup();
+    await bed.close();
   }, 120_000);
 
   it('serves the console at / with a strict CSP and hashed assets cached for a year', async () => {

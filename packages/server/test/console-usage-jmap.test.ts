@@ -1,17 +1,14 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startServer, type RunningServer } from '../src/server.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { tempDataDir, testConfig } from './helpers/config.js';
+import { freePort, type RunningServer } from '../src/server.js';
+import { testConfig } from './helpers/config.js';
 import {
-  ensureConsoleBuilt,
-  launchChromium,
   seriousAxeViolations,
   signInAs,
-  tempProfile,
+  startConsoleBed,
+  type ConsoleBed,
 } from './helpers/console-browser.js';
 import { connectThroughConsent, devIdpToken } from './helpers/dav-bed.js';
 import { startProxyBed, type ProxyBed } from './helpers/proxy-bed.js';
@@ -24,36 +21,24 @@ const run = promisify(execFile);
  * JMAP-shaped upstream behind the proxy.
  */
 describe('console: Usage tab fills in the JMAP account from the session', () => {
-  const data = tempDataDir();
-  const profile = tempProfile();
-  let store: Store;
+  let consoleBed: ConsoleBed;
   let server: RunningServer;
-  let bed: ProxyBed;
-  let browser: BrowserContext;
   let page: Page;
+  let bed: ProxyBed;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    store = await openStore({ pgliteDir: 'memory://' });
     const port = await freePort('127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
     bed = await startProxyBed(base);
-    server = await startServer(
-      testConfig(data.dir, { server: { port }, services: bed.services.filter((s) => s.id === 'mail') }),
-      { store },
+    consoleBed = await startConsoleBed((dir) =>
+      testConfig(dir, { server: { port }, services: bed.services.filter((s) => s.id === 'mail') }),
     );
+    ({ server, page } = consoleBed);
     await connectThroughConsent(base, await devIdpToken(base, 'alice'), 'mail', 'alice');
-    browser = await launchChromium(profile);
-    page = await browser.newPage();
-    page.setDefaultTimeout(20_000);
   }, 90_000);
   afterAll(async () => {
-    await browser.close();
-    await server.close();
+    await consoleBed.close();
     await bed.close();
-    await store.close();
-    rmSync(profile, { recursive: true, force: true });
-    data.cleanup();
   }, 120_000);
 
   it('shows a Mailbox/get with her account id, and the curl shown works', async () => {

@@ -14,7 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Config } from '../../src/config/load.js';
 import { DEFAULT_CONSOLE_DIR } from '../../src/console/assets.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { openStore, type Store } from '../../src/store/db.js';
+import { tempDataDir } from './config.js';
 
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 const SDK_SRC = fileURLToPath(new URL('../../../sdk/src/', import.meta.url));
@@ -152,4 +156,40 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     fullPage: false,
     animations: 'disabled',
   });
+}
+
+/** A real server on a fresh embedded store serving the built console, and Chromium on one page. */
+export interface ConsoleBed {
+  store: Store;
+  server: RunningServer;
+  browser: BrowserContext;
+  page: Page;
+  /** Closes Chromium (slow on a loaded machine: give the hook 120 s), the server and the store. */
+  close(): Promise<void>;
+}
+
+/** Starts a console bed; `config` builds the server's configuration over its data directory. */
+export async function startConsoleBed(config: (dataDir: string) => Config): Promise<ConsoleBed> {
+  ensureConsoleBuilt();
+  const data = tempDataDir();
+  const profile = tempProfile();
+  const store = await openStore({ pgliteDir: 'memory://' });
+  const server = await startServer(config(data.dir), { store });
+  const browser = await launchChromium(profile);
+  const page = await browser.newPage();
+  // A missing element fails the step with its locator, inside the test's own time limit.
+  page.setDefaultTimeout(20_000);
+  return {
+    store,
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+      await store.close();
+      rmSync(profile, { recursive: true, force: true });
+      data.cleanup();
+    },
+  };
 }
