@@ -9,7 +9,9 @@ const serviceView = z
     baseUrl: z.string(),
     connector: z.enum(['oidc', 'oauth2', 'oauth2-dcr', 'matrix-sso']),
     dav: z.boolean(),
-    jmap: z.boolean().describe('Requests are JMAP method calls (the proxy checks each call against the token)'),
+    jmap: z
+      .boolean()
+      .describe('Requests are JMAP method calls (the proxy checks each call against the token)'),
   })
   .meta({ id: 'Service' });
 
