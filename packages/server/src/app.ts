@@ -68,19 +68,6 @@ import { adminUsersRoute } from './routes/admin/users.js';
 import { operatorPartnerRoutes } from './routes/operator/partners/index.js';
 import { operatorTenantRoutes } from './routes/operator/tenants/index.js';
 
-function cacheCounter(metrics: ReturnType<typeof createMetrics>): { hit: () => void; miss: () => void } {
-  const hit = metrics.tokenCacheLookups.labels('hit');
-  const miss = metrics.tokenCacheLookups.labels('miss');
-  return {
-    hit: () => {
-      hit.inc();
-    },
-    miss: () => {
-      miss.inc();
-    },
-  };
-}
-
 export interface BuildOptions {
   /** A store opened by the caller (tests share one); otherwise opened from the config and owned. */
   store?: Store;
@@ -141,7 +128,7 @@ export async function buildApp(
       db: store.db,
       bus,
       onBackgroundError: logError,
-      cacheCounter: cacheCounter(metrics),
+      cacheCounter: metrics.tokenCacheCounts,
     });
     // The embedded default's demo service: an `oidc` connector against the development IdP.
     const demoSecret = randomBytes(32).toString('base64url');

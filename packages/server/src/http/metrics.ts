@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CounterCells } from './counter-cells.js';
 
 /** One registry per app (no global default registry: two apps in one process must not clash). */
 export interface Metrics {
@@ -7,6 +8,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   authFailures: Counter<'reason'>;
   tokenCacheLookups: Counter<'outcome'>;
+  /** Increments of `tokenCacheLookups` for the hot path (see counter-cells.ts). */
+  tokenCacheCounts: { hit: () => void; miss: () => void };
   auditIngested: Counter<'source' | 'outcome'>;
   auditIngestLag: Histogram<'source'>;
   /** SPEC §4.4: refreshes by service, trigger and outcome; latency; backlog; lease takeovers. */
@@ -18,6 +21,7 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
+  const cacheCells = new CounterCells<'outcome'>();
   collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
   return {
     registry,
@@ -33,7 +37,14 @@ export function createMetrics(): Metrics {
       help: 'API-token verifications answered from the in-process cache (hit) or the store (miss)',
       labelNames: ['outcome'],
       registers: [registry],
+      collect() {
+        cacheCells.flushInto(this);
+      },
     }),
+    tokenCacheCounts: {
+      hit: cacheCells.bind({ outcome: 'hit' }),
+      miss: cacheCells.bind({ outcome: 'miss' }),
+    },
     auditIngested: new Counter({
       name: 'latchkey_audit_ingested_events_total',
       help: 'Ingested audit events by source and outcome (stored, duplicates, filtered, invalid)',

@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { CounterCells } from '../http/counter-cells.js';
 
 /** Proxy metrics (SPEC §11): upstream latency by service and status class, requests by outcome. */
 export interface ProxyMetrics {
@@ -11,7 +12,9 @@ export interface ProxyMetrics {
 
 export function createProxyMetrics(registry: Registry): ProxyMetrics {
   const histograms = new Map<string, ReturnType<Histogram<'service' | 'status_class'>['labels']>>();
-  const counters = new Map<string, ReturnType<Counter<'service' | 'outcome'>['labels']>>();
+  // Counted in plain numbers, handed to prom-client when scraped (counter-cells.ts).
+  const cells = new CounterCells<'service' | 'outcome'>();
+  const counters = new Map<string, () => void>();
   const metrics = {
     upstreamDuration: new Histogram({
       name: 'latchkey_proxy_upstream_duration_seconds',
@@ -25,6 +28,9 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
       help: 'Proxied requests by service and outcome (forwarded, refused, upstream_error)',
       labelNames: ['service', 'outcome'],
       registers: [registry],
+      collect() {
+        cells.flushInto(this);
+      },
     }),
   };
   return {
@@ -41,12 +47,12 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
     },
     countRequest(service, outcome) {
       const key = `${service} ${outcome}`;
-      let child = counters.get(key);
-      if (child === undefined) {
-        child = metrics.requests.labels(service, outcome);
-        counters.set(key, child);
+      let count = counters.get(key);
+      if (count === undefined) {
+        count = cells.bind({ service, outcome });
+        counters.set(key, count);
       }
-      child.inc();
+      count();
     },
   };
 }

@@ -18,7 +18,7 @@ export interface OnDemandDeps {
   connectors: ConnectorRegistry;
   bus: ChangeBus;
   engine: RefreshEngine;
-  metrics?: Pick<Metrics, 'tokenCacheLookups'> | undefined;
+  metrics?: Pick<Metrics, 'tokenCacheCounts'> | undefined;
   cacheSize?: number;
   now?: () => Date;
 }
@@ -45,12 +45,8 @@ export class OnDemandTokens implements FreshTokenSource {
     this.#connectors = deps.connectors;
     this.#bus = deps.bus;
     this.#engine = deps.engine;
-    // Label values bound once: the hot path hashes no labels.
-    const lookups = deps.metrics?.tokenCacheLookups;
-    const hit = lookups?.labels('hit');
-    const miss = lookups?.labels('miss');
-    this.#countHit = () => hit?.inc();
-    this.#countMiss = () => miss?.inc();
+    this.#countHit = deps.metrics?.tokenCacheCounts.hit ?? (() => undefined);
+    this.#countMiss = deps.metrics?.tokenCacheCounts.miss ?? (() => undefined);
     this.#now = deps.now ?? (() => new Date());
     this.cache = new TokenCache(deps.cacheSize);
     deps.bus.subscribe((change) => {
