@@ -265,6 +265,23 @@ describe('NODE_ENV=production', () => {
     expect(problems.map((p) => p.split(':')[0])).toEqual(['idp.issuers', 'encryption.keys']);
   });
 
+  it('keeps refreshes from taking every PostgreSQL connection of the pool', () => {
+    const withPool = (poolSize: number, concurrency: number, enabled = true) =>
+      createConfig({
+        database: { url: 'postgres://db.example.test/latchkey', poolSize },
+        refresher: { concurrency, enabled },
+      });
+    expect(problemsOf(() => withPool(8, 8))).toEqual([
+      'refresher.concurrency: must be below database.poolSize (8): each refresh in flight holds a database connection, and API requests need some too',
+    ]);
+    expect(withPool(10, 8).refresher.concurrency).toBe(8);
+    // No background refresh on this replica, or the embedded store: nothing to starve.
+    expect(withPool(4, 8, false).database.poolSize).toBe(4);
+    expect(
+      createConfig({ database: { poolSize: 2 }, refresher: { concurrency: 8 } }).refresher.concurrency,
+    ).toBe(8);
+  });
+
   it('accepts an IdP with keys, with development mode off', () => {
     const config = createConfig(productionInput(key32()), production);
     expect(config.production).toBe(true);

@@ -36,7 +36,7 @@ export const refresherSchema = z
       .max(256)
       .default(8)
       .describe(
-        'Refreshes in flight per replica (each holds a database connection on PostgreSQL); per tenant and service, the tenant’s `maxConcurrency` applies too.',
+        'Refreshes in flight per replica (each holds a database connection on PostgreSQL, so it must stay below `database.poolSize`); per tenant and service, the tenant’s `maxConcurrency` applies too.',
       ),
   })
   .strict();

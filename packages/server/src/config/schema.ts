@@ -239,7 +239,22 @@ export const configSchema = z
       .prefault({})
       .describe('Notices to owners: tokens about to expire, connections needing consent (SPEC §5).'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // On PostgreSQL each refresh in flight holds a pooled connection (its advisory lock) while
+    // the provider answers: as many refreshes as connections would leave API requests none.
+    if (
+      c.database.url !== undefined &&
+      c.refresher.enabled &&
+      c.refresher.concurrency >= c.database.poolSize
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refresher', 'concurrency'],
+        message: `must be below database.poolSize (${c.database.poolSize}): each refresh in flight holds a database connection, and API requests need some too`,
+      });
+    }
+  });
 
 /** The configuration as written (before defaults). */
 export type ConfigInput = z.input<typeof configSchema>;
