@@ -160,7 +160,7 @@ export async function buildApp(
       identity,
       verifier,
       users: new UserDirectory(store.db, identity.groupMappings),
-      sessions: new SessionService(store.db, config.session.ttlSeconds),
+      sessions: new SessionService(store.db, config.session.ttlSeconds, config.session.operatorTtlSeconds),
       consoleLogin:
         identity.console &&
         new ConsoleLogin({

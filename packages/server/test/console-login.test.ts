@@ -338,11 +338,17 @@ describe('console sign-in (OIDC code + PKCE)', () => {
     const listed = await tenants(operator);
     expect(listed.status).toBe(200);
     expect(JSON.stringify(JSON.parse(listed.body))).toContain('"demo"');
-    const [row] = await store.db
-      .select({ operator: sessions.operator })
-      .from(sessions)
-      .where(eq(sessions.tokenHash, sha256Hex(operator.value('lk_session') ?? '')));
-    expect(row?.operator).toBe(true);
+    const lifetime = async (jar: CookieJar) => {
+      const [row] = await store.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256Hex(jar.value('lk_session') ?? '')));
+      if (row === undefined) throw new Error('no session row');
+      return { operator: row.operator, seconds: (row.expiresAt.getTime() - row.createdAt.getTime()) / 1000 };
+    };
+    // An operator session lives `session.operatorTtlSeconds` (1 h), not the everyday 12 h.
+    expect(await lifetime(operator)).toEqual({ operator: true, seconds: 3_600 });
+    expect(await lifetime(everyday)).toEqual({ operator: false, seconds: 43_200 });
 
     // The same sign-in by someone who is not a platform admin opens nothing.
     const alice = await signIn('alice', { operator: true });

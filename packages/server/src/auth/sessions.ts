@@ -13,14 +13,13 @@ import type { RequestMeta } from './user-directory.js';
 export class SessionService {
   readonly #db: Db;
   readonly #ttlMs: number;
+  readonly #operatorTtlMs: number;
 
-  constructor(db: Db, ttlSeconds: number) {
+  /** `operatorTtlSeconds`: the shorter life of an operator session (capped at `ttlSeconds`). */
+  constructor(db: Db, ttlSeconds: number, operatorTtlSeconds = ttlSeconds) {
     this.#db = db;
     this.#ttlMs = ttlSeconds * 1000;
-  }
-
-  get ttlSeconds(): number {
-    return this.#ttlMs / 1000;
+    this.#operatorTtlMs = Math.min(operatorTtlSeconds, ttlSeconds) * 1000;
   }
 
   /** `operator`: the sign-in proved an operator-audience token (see ConsoleLogin.finish). */
@@ -28,15 +27,17 @@ export class SessionService {
     user: UserRow,
     meta: RequestMeta,
     options: { operator?: boolean } = {},
-  ): Promise<{ cookie: string; session: SessionRow }> {
+  ): Promise<{ cookie: string; session: SessionRow; ttlSeconds: number }> {
     const cookie = randomSecret(32);
     const now = new Date();
+    // The operator API can suspend or delete any tenant: such a session lives shorter.
+    const ttlMs = options.operator === true ? this.#operatorTtlMs : this.#ttlMs;
     const session: SessionRow = {
       id: newId('ses'),
       tokenHash: sha256Hex(cookie),
       userId: user.id,
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.#ttlMs),
+      expiresAt: new Date(now.getTime() + ttlMs),
       lastSeenAt: now,
       ip: meta.ip,
       userAgent: meta.userAgent,
@@ -58,7 +59,7 @@ export class SessionService {
         metadata: { operator: session.operator },
       });
     });
-    return { cookie, session };
+    return { cookie, session, ttlSeconds: ttlMs / 1000 };
   }
 
   async find(cookie: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {

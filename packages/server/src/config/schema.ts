@@ -205,9 +205,18 @@ export const configSchema = z
           .max(2_592_000)
           .default(43_200)
           .describe('Console session lifetime.'),
+        operatorTtlSeconds: z
+          .number()
+          .int()
+          .min(300)
+          .max(2_592_000)
+          .default(3_600)
+          .describe(
+            'Lifetime of an operator sign-in session (it opens the operator API); never longer than `ttlSeconds`.',
+          ),
       })
       .strict()
-      .default({ ttlSeconds: 43_200 }),
+      .default({ ttlSeconds: 43_200, operatorTtlSeconds: 3_600 }),
     log: z
       .object({
         level: z

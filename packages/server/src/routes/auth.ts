@@ -72,9 +72,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = asyn
       const { identity, returnTo, operator } = await login().finish(callbackUrl);
       const meta = requestMeta(request);
       const context = await services.users.resolve(identity, meta);
-      const { cookie } = await services.sessions.create(context.user, meta, { operator });
+      const { cookie, ttlSeconds } = await services.sessions.create(context.user, meta, { operator });
       return reply
-        .header('set-cookie', sessionCookie(cookie, services.sessions.ttlSeconds, secure))
+        .header('set-cookie', sessionCookie(cookie, ttlSeconds, secure))
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
         .redirect(returnTo, 303);
