@@ -81,6 +81,8 @@ export class ApiTokenVerifier {
   readonly #db: Db;
   readonly #bus: ChangeBus;
   readonly #cache = new Map<string, Entry>();
+  /** The entry inserted last: the newest of the LRU already, re-inserting it changes nothing. */
+  #newest: Entry | undefined;
   readonly #lastUsedWrites = new Map<string, number>();
   readonly #max: number;
   readonly #ttl: number;
@@ -183,9 +185,13 @@ export class ApiTokenVerifier {
     if (cached === undefined || !this.#bus.trusted) return undefined;
     const ttl = cached.found === undefined ? this.#negativeTtl : this.#ttl;
     if (now - cached.cachedAt >= ttl) return undefined;
-    // LRU: re-insert so the most recently used entries survive eviction.
-    this.#cache.delete(hash);
-    this.#cache.set(hash, cached);
+    // LRU: re-insert so the most recently used entries survive eviction. Not when it is already
+    // the newest (one hot token): a delete and a set each reallocate a small Map's table.
+    if (cached !== this.#newest) {
+      this.#cache.delete(hash);
+      this.#cache.set(hash, cached);
+      this.#newest = cached;
+    }
     this.hits += 1;
     this.#countHit();
     return cached;
@@ -213,6 +219,7 @@ export class ApiTokenVerifier {
     if (this.#bus.trusted) {
       this.#cache.delete(hash);
       this.#cache.set(hash, entry);
+      this.#newest = entry;
       if (this.#cache.size > this.#max) {
         const oldest = this.#cache.keys().next();
         if (oldest.done !== true) this.#cache.delete(oldest.value);

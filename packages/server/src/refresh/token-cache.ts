@@ -18,6 +18,8 @@ export class TokenCache {
   // Map iteration order is insertion order: re-inserting on a hit makes it an LRU.
   readonly #entries = new Map<string, Entry>();
   readonly #byConnection = new Map<string, string>();
+  /** The entry inserted last: the newest of the LRU already, re-inserting it changes nothing. */
+  #newest: Entry | undefined;
   /**
    * Bumped by every invalidation. A value read from the store before an invalidation must not be
    * cached after it (it may be the revoked token), so `set` takes the epoch its read started in.
@@ -49,8 +51,13 @@ export class TokenCache {
       this.#delete(key, entry);
       return undefined;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Not when it is already the newest (one hot connection): a delete and a set each reallocate
+    // a small Map's table.
+    if (entry !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = entry;
+    }
     return entry.token;
   }
 
@@ -58,7 +65,9 @@ export class TokenCache {
     if (epoch !== this.#epoch) return;
     const old = this.#entries.get(key);
     if (old !== undefined) this.#delete(key, old);
-    this.#entries.set(key, { ...owner, token });
+    const added = { ...owner, token };
+    this.#entries.set(key, added);
+    this.#newest = added;
     this.#byConnection.set(token.connectionId, key);
     while (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next();
