@@ -110,6 +110,16 @@ describe('operating endpoints: health, readiness, metrics, API reference, logs',
       expect(doc.openapi).toBe('3.1.0');
     });
 
+    it('documents the proxy, which no route schema describes, with Latchkey’s own refusals', () => {
+      const proxy = doc.paths['/proxy/{service}/{path}'];
+      expect(Object.keys(proxy ?? {})).toEqual(
+        expect.arrayContaining(['get', 'put', 'post', 'patch', 'delete', 'head', 'options']),
+      );
+      const responses = proxy?.get?.responses ?? {};
+      expect(Object.keys(responses)).toEqual(expect.arrayContaining(['default', '401', '403', '409', '429']));
+      expect(Object.keys(responses['409']?.content ?? {})).toEqual(['application/problem+json']);
+    });
+
     it('documents GET /api/v1/me with its tenant header and response schema', () => {
       const me = doc.paths['/api/v1/me']?.get;
       expect(me).toBeDefined();

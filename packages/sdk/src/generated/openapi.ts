@@ -2822,6 +2822,34 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/proxy/{service}/{path}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    /** GET through the proxy */
+    get: operations['proxyget'];
+    /** PUT through the proxy */
+    put: operations['proxyput'];
+    /** POST through the proxy */
+    post: operations['proxypost'];
+    /** DELETE through the proxy */
+    delete: operations['proxydelete'];
+    /** OPTIONS through the proxy */
+    options: operations['proxyoptions'];
+    /** HEAD through the proxy */
+    head: operations['proxyhead'];
+    /** PATCH through the proxy */
+    patch: operations['proxypatch'];
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -3711,4 +3739,1230 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  proxyget: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxyput: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxypost: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxydelete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxyoptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxyhead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  proxypatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Path below the service */
+        path: string;
+        /** @description Service id */
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A path Latchkey refuses (traversal, encoded slashes, CR/LF…): nothing is sent upstream. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `invalid_token`, `token_revoked`, `token_expired`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `insufficient_scope` (with `required`), `tenant_suspended`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description `connection_required` / `connection_needs_consent`, with `authorizationUrl`. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Body over `proxy.maxBodyBytes`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description Per-token rate limit; `Retry-After` and `RateLimit-*` headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service could not be reached. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            /** @description `connection_required`: where to consent */
+            authorizationUrl?: string;
+            code: string;
+            detail?: string;
+            /** @description `insufficient_scope` */
+            required?: string[];
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+      /** @description The service’s own answer, status, headers and body streamed as they are. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+}

@@ -2,11 +2,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { PROXY_OPENAPI_PATH, proxyPathItem } from './openapi-proxy.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 export const DOCS_PREFIX = '/api/v1/docs';
 
-/** OpenAPI 3.1 generated from the zod schemas of the routes, plus a local reference page. */
+/**
+ * OpenAPI 3.1 generated from the zod schemas of the routes, plus the proxy (served outside the
+ * router, described by hand in openapi-proxy.ts) and a local reference page.
+ */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -30,7 +34,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => {
+      const document = jsonSchemaTransformObject(input);
+      if ('paths' in document) document.paths = { ...document.paths, [PROXY_OPENAPI_PATH]: proxyPathItem };
+      return document;
+    },
   });
   // The reference page's own routes are public, like the document they render.
   app.addHook('onRoute', (route) => {
