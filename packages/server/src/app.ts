@@ -128,7 +128,7 @@ export async function buildApp(
       db: store.db,
       bus,
       onBackgroundError: logError,
-      cacheCounter: metrics.tokenCacheCounts,
+      cacheCounter: metrics.tokenCacheCounts.apiToken,
     });
     // The embedded default's demo service: an `oidc` connector against the development IdP.
     const demoSecret = randomBytes(32).toString('base64url');

@@ -321,8 +321,12 @@ for (const tier of storeTiers()) {
       expectProblem(await me(stranger), 401, 'invalid_token');
       expect(services.apiTokenVerifier.misses).toBe(missesAfterFirst);
       const metrics = await app.inject('/metrics');
-      expect(metrics.body).toMatch(/latchkey_token_cache_lookups_total\{outcome="hit"\} [1-9]/);
-      expect(metrics.body).toMatch(/latchkey_token_cache_lookups_total\{outcome="miss"\} [1-9]/);
+      expect(metrics.body).toMatch(
+        /latchkey_token_cache_lookups_total\{cache="api_token",outcome="hit"\} [1-9]/,
+      );
+      expect(metrics.body).toMatch(
+        /latchkey_token_cache_lookups_total\{cache="api_token",outcome="miss"\} [1-9]/,
+      );
     });
 
     it('answers a cached token without waiting exactly as verify does, and forgets it on revocation', async () => {

@@ -72,6 +72,35 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     expect(res.headers['ratelimit-limit']).toBeDefined();
   });
 
+  it('counts one lookup per cache for a proxied request: the API token, then the downstream token', async () => {
+    const lookups = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const read = (cache: string) =>
+        Number(
+          new RegExp(`latchkey_token_cache_lookups_total\\{cache="${cache}",outcome="hit"\\} (\\d+)`).exec(
+            text,
+          )?.[1] ?? 0,
+        );
+      return { apiToken: read('api_token'), downstream: read('downstream') };
+    };
+    // Warm both caches, then one more request.
+    expect((await raw(base, 'GET', '/proxy/echo/warm', { authorization: `Bearer ${full}` })).status).toBe(
+      200,
+    );
+    const before = await lookups();
+    expect((await raw(base, 'GET', '/proxy/echo/once', { authorization: `Bearer ${full}` })).status).toBe(
+      200,
+    );
+    const after = await lookups();
+    expect({
+      apiToken: after.apiToken - before.apiToken,
+      downstream: after.downstream - before.downstream,
+    }).toEqual({
+      apiToken: 1,
+      downstream: 1,
+    });
+  });
+
   it('accepts the API token as the HTTP Basic password (user name ignored)', async () => {
     const basic = Buffer.from(`anyone:${full}`).toString('base64');
     const res = await raw(base, 'GET', '/proxy/echo/x', { authorization: `Basic ${basic}` });

@@ -90,7 +90,7 @@ export class ApiTokenVerifier {
   readonly #onError: (err: unknown) => void;
   hits = 0;
   misses = 0;
-  /** Exported as `latchkey_token_cache_lookups_total{outcome}` (SPEC §11 token-cache hits). */
+  /** Exported as `latchkey_token_cache_lookups_total{cache="api_token",outcome}` (SPEC §11 token-cache hits). */
   readonly #countHit: () => void;
   readonly #countMiss: () => void;
 

@@ -7,9 +7,12 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   authFailures: Counter<'reason'>;
-  tokenCacheLookups: Counter<'outcome'>;
-  /** Increments of `tokenCacheLookups` for the hot path (see counter-cells.ts). */
-  tokenCacheCounts: { hit: () => void; miss: () => void };
+  tokenCacheLookups: Counter<'cache' | 'outcome'>;
+  /**
+   * Increments of `tokenCacheLookups` for the hot path (see counter-cells.ts), per cache: a proxied
+   * request looks up both, so one unlabelled counter would count it twice.
+   */
+  tokenCacheCounts: Record<'apiToken' | 'downstream', { hit: () => void; miss: () => void }>;
   auditIngested: Counter<'source' | 'outcome'>;
   auditIngestLag: Histogram<'source'>;
   /** SPEC §4.4: refreshes by service, trigger and outcome; latency; backlog; lease takeovers. */
@@ -21,7 +24,7 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  const cacheCells = new CounterCells<'outcome'>();
+  const cacheCells = new CounterCells<'cache' | 'outcome'>();
   collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
   return {
     registry,
@@ -34,16 +37,22 @@ export function createMetrics(): Metrics {
     }),
     tokenCacheLookups: new Counter({
       name: 'latchkey_token_cache_lookups_total',
-      help: 'API-token verifications answered from the in-process cache (hit) or the store (miss)',
-      labelNames: ['outcome'],
+      help: 'Token lookups answered from the in-process cache (hit) or the store (miss), by cache: api_token (verifications) or downstream (connection tokens)',
+      labelNames: ['cache', 'outcome'],
       registers: [registry],
       collect() {
         cacheCells.flushInto(this);
       },
     }),
     tokenCacheCounts: {
-      hit: cacheCells.bind({ outcome: 'hit' }),
-      miss: cacheCells.bind({ outcome: 'miss' }),
+      apiToken: {
+        hit: cacheCells.bind({ cache: 'api_token', outcome: 'hit' }),
+        miss: cacheCells.bind({ cache: 'api_token', outcome: 'miss' }),
+      },
+      downstream: {
+        hit: cacheCells.bind({ cache: 'downstream', outcome: 'hit' }),
+        miss: cacheCells.bind({ cache: 'downstream', outcome: 'miss' }),
+      },
     },
     auditIngested: new Counter({
       name: 'latchkey_audit_ingested_events_total',

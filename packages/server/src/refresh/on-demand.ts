@@ -45,8 +45,8 @@ export class OnDemandTokens implements FreshTokenSource {
     this.#connectors = deps.connectors;
     this.#bus = deps.bus;
     this.#engine = deps.engine;
-    this.#countHit = deps.metrics?.tokenCacheCounts.hit ?? (() => undefined);
-    this.#countMiss = deps.metrics?.tokenCacheCounts.miss ?? (() => undefined);
+    this.#countHit = deps.metrics?.tokenCacheCounts.downstream.hit ?? (() => undefined);
+    this.#countMiss = deps.metrics?.tokenCacheCounts.downstream.miss ?? (() => undefined);
     this.#now = deps.now ?? (() => new Date());
     this.cache = new TokenCache(deps.cacheSize);
     deps.bus.subscribe((change) => {
