@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /** The benchmarks, in the order they run. */
-export const benchmarks = ['api-tokens.ts', 'audit.ts', 'proxy.ts', 'refresh.ts'] as const;
+export const benchmarks = ['api-tokens.ts', 'audit.ts', 'proxy.ts', 'refresh.ts', 'startup.ts'] as const;
 
 const root = resolve(import.meta.dirname, '..');
 const timeoutMs = Number(process.env.LATCHKEY_BENCH_TIMEOUT_SECONDS ?? '90') * 1_000;
