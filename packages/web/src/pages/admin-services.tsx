@@ -3,7 +3,6 @@ import {
   Button,
   Group,
   NumberInput,
-  Paper,
   Stack,
   Switch,
   Table,
@@ -18,6 +17,7 @@ import { latchkey } from '../api/client.js';
 import { useServices } from '../api/queries.js';
 import type { Service, ServiceSettings, TokenPolicy } from '../api/types.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { Section } from '../components/section.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AdminWebhooks } from './admin-webhooks.js';
 
@@ -154,38 +154,34 @@ function RefreshSettings() {
   const { t } = useI18n();
   const services = useServices();
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="refresh-settings">
-      <Stack>
-        <Title order={3} id="refresh-settings">
-          {t('admin.services.refresh.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('admin.services.refresh.intro')}
-        </Text>
-        <ProblemAlert error={services.error} />
-        <Table.ScrollContainer minWidth={720}>
-          <Table aria-label={t('admin.services.refresh.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('admin.services.col.service')}</Table.Th>
-                <Table.Th>{t('admin.services.col.refreshEnabled')}</Table.Th>
-                <Table.Th>{t('admin.services.col.beforeExpiry')}</Table.Th>
-                <Table.Th>{t('admin.services.col.concurrency')}</Table.Th>
-                <Table.Th>{t('admin.services.col.origin')}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t('action.save')}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {services.data?.map((s) => (
-                <SettingsRow key={s.id} service={s} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Stack>
-    </Paper>
+    <Section
+      id="refresh-settings"
+      title={t('admin.services.refresh.title')}
+      intro={t('admin.services.refresh.intro')}
+    >
+      <ProblemAlert error={services.error} />
+      <Table.ScrollContainer minWidth={720}>
+        <Table aria-label={t('admin.services.refresh.title')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('admin.services.col.service')}</Table.Th>
+              <Table.Th>{t('admin.services.col.refreshEnabled')}</Table.Th>
+              <Table.Th>{t('admin.services.col.beforeExpiry')}</Table.Th>
+              <Table.Th>{t('admin.services.col.concurrency')}</Table.Th>
+              <Table.Th>{t('admin.services.col.origin')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('action.save')}</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {services.data?.map((s) => (
+              <SettingsRow key={s.id} service={s} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Section>
   );
 }
 
@@ -207,36 +203,31 @@ function TokenPolicyForm() {
     },
   });
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="token-policy">
-      <Stack>
-        <Title order={3} id="token-policy">
-          {t('admin.policy.title')}
-        </Title>
-        <Group align="flex-end">
-          <NumberInput
-            label={t('admin.policy.maxLifetime')}
-            description={t('admin.policy.maxLifetime.hint')}
-            min={1}
-            max={365}
-            w={260}
-            value={value}
-            onChange={(v) => {
-              setDraft(typeof v === 'number' ? v : '');
-            }}
-          />
-          <Button
-            disabled={draft === undefined}
-            loading={save.isPending}
-            onClick={() => {
-              save.mutate({ maxLifetimeDays: value === '' ? null : value });
-            }}
-          >
-            {t('admin.policy.save')}
-          </Button>
-        </Group>
-        <ProblemAlert error={policy.error ?? save.error} />
-      </Stack>
-    </Paper>
+    <Section id="token-policy" title={t('admin.policy.title')}>
+      <Group align="flex-end">
+        <NumberInput
+          label={t('admin.policy.maxLifetime')}
+          description={t('admin.policy.maxLifetime.hint')}
+          min={1}
+          max={365}
+          w={260}
+          value={value}
+          onChange={(v) => {
+            setDraft(typeof v === 'number' ? v : '');
+          }}
+        />
+        <Button
+          disabled={draft === undefined}
+          loading={save.isPending}
+          onClick={() => {
+            save.mutate({ maxLifetimeDays: value === '' ? null : value });
+          }}
+        >
+          {t('admin.policy.save')}
+        </Button>
+      </Group>
+      <ProblemAlert error={policy.error ?? save.error} />
+    </Section>
   );
 }
 

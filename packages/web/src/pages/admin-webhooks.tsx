@@ -1,15 +1,4 @@
-import {
-  Button,
-  Group,
-  Modal,
-  NumberInput,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Group, Modal, NumberInput, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { unwrap } from '@latchkey/sdk';
@@ -19,6 +8,7 @@ import { ConfirmButton } from '../components/confirm-button.js';
 import { EmptyState } from '../components/empty-state.js';
 import { OneTimeSecret } from '../components/one-time-secret.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { Section } from '../components/section.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
 
@@ -251,76 +241,69 @@ export function AdminWebhooks() {
   });
   const items = list.data?.items ?? [];
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="webhooks">
-      <Stack>
-        <Title order={3} id="webhooks">
-          {t('admin.webhooks.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('admin.webhooks.intro')}
-        </Text>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Group align="flex-end">
-            <TextInput
-              required
-              type="url"
-              label={t('admin.webhooks.url')}
-              placeholder="https://siem.example.com/latchkey"
-              w={360}
-              value={url}
-              onChange={(e) => {
-                setUrl(e.currentTarget.value);
-              }}
-            />
-            <TextInput
-              label={t('admin.webhooks.actions')}
-              description={t('admin.webhooks.actions.hint')}
-              placeholder="api_token., tenant."
-              w={260}
-              value={actions}
-              onChange={(e) => {
-                setActions(e.currentTarget.value);
-              }}
-            />
-            <Button type="submit" loading={create.isPending}>
-              {t('admin.webhooks.add')}
-            </Button>
-          </Group>
-        </form>
-        <ProblemAlert error={list.error ?? create.error} />
-        {list.isSuccess && items.length === 0 ? (
-          <EmptyState title={t('admin.webhooks.empty')} hint={t('admin.webhooks.emptyHint')} />
-        ) : (
-          <Table.ScrollContainer minWidth={800}>
-            <Table aria-label={t('admin.webhooks.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('admin.webhooks.url')}</Table.Th>
-                  <Table.Th>{t('admin.webhooks.actions')}</Table.Th>
-                  <Table.Th>{t('admin.webhooks.col.since')}</Table.Th>
-                  <Table.Th>{t('admin.webhooks.col.manage')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((w) => (
-                  <WebhookRow key={w.id} webhook={w} onSecret={setSecret} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
+    <Section id="webhooks" title={t('admin.webhooks.title')} intro={t('admin.webhooks.intro')}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <Group align="flex-end">
+          <TextInput
+            required
+            type="url"
+            label={t('admin.webhooks.url')}
+            placeholder="https://siem.example.com/latchkey"
+            w={360}
+            value={url}
+            onChange={(e) => {
+              setUrl(e.currentTarget.value);
+            }}
+          />
+          <TextInput
+            label={t('admin.webhooks.actions')}
+            description={t('admin.webhooks.actions.hint')}
+            placeholder="api_token., tenant."
+            w={260}
+            value={actions}
+            onChange={(e) => {
+              setActions(e.currentTarget.value);
+            }}
+          />
+          <Button type="submit" loading={create.isPending}>
+            {t('admin.webhooks.add')}
+          </Button>
+        </Group>
+      </form>
+      <ProblemAlert error={list.error ?? create.error} />
+      {list.isSuccess && items.length === 0 ? (
+        <EmptyState title={t('admin.webhooks.empty')} hint={t('admin.webhooks.emptyHint')} />
+      ) : (
+        <Table.ScrollContainer minWidth={800}>
+          <Table aria-label={t('admin.webhooks.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('admin.webhooks.url')}</Table.Th>
+                <Table.Th>{t('admin.webhooks.actions')}</Table.Th>
+                <Table.Th>{t('admin.webhooks.col.since')}</Table.Th>
+                <Table.Th>{t('admin.webhooks.col.manage')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((w) => (
+                <WebhookRow key={w.id} webhook={w} onSecret={setSecret} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {/* A modal: it renders in a portal, not in the section's flow. */}
       <SecretOnce
         secret={secret}
         onDone={() => {
           setSecret(undefined);
         }}
       />
-    </Paper>
+    </Section>
   );
 }
