@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CellHistogram } from './cell-histogram.js';
 import { CounterCells } from './counter-cells.js';
 
 /** One registry per app (no global default registry: two apps in one process must not clash). */
 export interface Metrics {
   registry: Registry;
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  httpDuration: CellHistogram<'method' | 'route' | 'status'>;
   authFailures: Counter<'reason'>;
   tokenCacheLookups: Counter<'cache' | 'outcome'>;
   /**
@@ -28,7 +29,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
   return {
     registry,
-    httpDuration: new Histogram({
+    httpDuration: new CellHistogram({
       name: 'latchkey_http_request_duration_seconds',
       help: 'HTTP request duration by route template',
       labelNames: ['method', 'route', 'status'],

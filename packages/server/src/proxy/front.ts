@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Histogram } from 'prom-client';
 import type { Authenticator } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
+import type { CellHistogram, Observe } from '../http/cell-histogram.js';
 import type { ClientAddressing } from '../http/client-address.js';
 import { genReqId, loggableUrl } from '../http/logging.js';
 import { writeProblem } from '../http/problem.js';
@@ -20,7 +20,7 @@ export interface FrontDeps extends ForwardDeps {
   authenticator: Authenticator;
   addressing: ClientAddressing;
   log: Logger;
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  httpDuration: CellHistogram<'method' | 'route' | 'status'>;
 }
 
 /**
@@ -33,7 +33,8 @@ export interface FrontDeps extends ForwardDeps {
  */
 export class ProxyFront {
   readonly #deps: FrontDeps;
-  readonly #durations = new Map<string, ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>>();
+  /** Duration observers by target, method and status, bound once (no label strings per request). */
+  readonly #durations = new Map<ProxyTarget, Map<string, Map<number, Observe>>>();
   #closing = false;
 
   constructor(deps: FrontDeps) {
@@ -137,13 +138,7 @@ export class ProxyFront {
     const res = request.res;
     const seconds = (performance.now() - call.startedAt) / 1000;
     const status = res.statusCode;
-    const key = `${request.method} ${target.prefix} ${status}`;
-    let child = this.#durations.get(key);
-    if (child === undefined) {
-      child = this.#deps.httpDuration.labels(request.method, `${target.prefix}/*`, String(status));
-      this.#durations.set(key, child);
-    }
-    child.observe(seconds);
+    this.#durationOf(target, request.method, status)(seconds);
     const log = this.#deps.log;
     if (log.isLevelEnabled('info')) {
       log.info(
@@ -156,6 +151,25 @@ export class ProxyFront {
         'request completed',
       );
     }
+  }
+
+  #durationOf(target: ProxyTarget, method: string, status: number): Observe {
+    let byMethod = this.#durations.get(target);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.#durations.set(target, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let observe = byStatus.get(status);
+    if (observe === undefined) {
+      observe = this.#deps.httpDuration.bind({ method, route: `${target.prefix}/*`, status: String(status) });
+      byStatus.set(status, observe);
+    }
+    return observe;
   }
 }
 

@@ -1,9 +1,10 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { CellHistogram, type Observe } from '../http/cell-histogram.js';
 import { CounterCells } from '../http/counter-cells.js';
 
 /** Proxy metrics (SPEC §11): upstream latency by service and status class, requests by outcome. */
 export interface ProxyMetrics {
-  upstreamDuration: Histogram<'service' | 'status_class'>;
+  upstreamDuration: CellHistogram<'service' | 'status_class'>;
   requests: Counter<'service' | 'outcome'>;
   /** Observes one upstream answer; labelled children are cached (the hot path hashes no labels). */
   observeUpstream(service: string, status: number, seconds: number): void;
@@ -11,12 +12,13 @@ export interface ProxyMetrics {
 }
 
 export function createProxyMetrics(registry: Registry): ProxyMetrics {
-  const histograms = new Map<string, ReturnType<Histogram<'service' | 'status_class'>['labels']>>();
+  // Per service, per status class (index 1–5): observers and counters bound once, no key strings.
+  const histograms = new Map<string, Observe[]>();
   // Counted in plain numbers, handed to prom-client when scraped (counter-cells.ts).
   const cells = new CounterCells<'service' | 'outcome'>();
-  const counters = new Map<string, () => void>();
+  const counters = new Map<string, Map<string, () => void>>();
   const metrics = {
-    upstreamDuration: new Histogram({
+    upstreamDuration: new CellHistogram({
       name: 'latchkey_proxy_upstream_duration_seconds',
       help: 'Time from sending a proxied request upstream to its response headers, by service and status class',
       labelNames: ['service', 'status_class'],
@@ -36,21 +38,29 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
   return {
     ...metrics,
     observeUpstream(service, status, seconds) {
-      const cls = statusClass(status);
-      const key = `${service} ${cls}`;
-      let child = histograms.get(key);
-      if (child === undefined) {
-        child = metrics.upstreamDuration.labels(service, cls);
-        histograms.set(key, child);
+      let byClass = histograms.get(service);
+      if (byClass === undefined) {
+        byClass = [];
+        histograms.set(service, byClass);
       }
-      child.observe(seconds);
+      const i = Math.floor(status / 100);
+      let observe = byClass[i];
+      if (observe === undefined) {
+        observe = metrics.upstreamDuration.bind({ service, status_class: statusClass(status) });
+        byClass[i] = observe;
+      }
+      observe(seconds);
     },
     countRequest(service, outcome) {
-      const key = `${service} ${outcome}`;
-      let count = counters.get(key);
+      let byOutcome = counters.get(service);
+      if (byOutcome === undefined) {
+        byOutcome = new Map();
+        counters.set(service, byOutcome);
+      }
+      let count = byOutcome.get(outcome);
       if (count === undefined) {
         count = cells.bind({ service, outcome });
-        counters.set(key, count);
+        byOutcome.set(outcome, count);
       }
       count();
     },
