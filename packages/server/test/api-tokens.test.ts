@@ -348,6 +348,20 @@ for (const tier of storeTiers()) {
       expect(verifier.verifyCached(created.token, '127.0.0.1')).toBeUndefined();
       const verified = await verifier.verify(created.token, '127.0.0.1');
       expect(verifier.verifyCached(created.token, '127.0.0.1')).toEqual(verified);
+      // With the cache warm, a typo in the checksum is still refused as malformed (only the exact
+      // token's hash is cached), and so is a token of the right length with a foreign character.
+      const last = created.token.at(-1) === 'A' ? 'B' : 'A';
+      expect(
+        thrown(() => verifier.verifyCached(created.token.slice(0, -1) + last, '127.0.0.1')),
+      ).toMatchObject({
+        code: 'invalid_token',
+        message: 'the API token is malformed',
+      });
+      expect(
+        thrown(() => verifier.verifyCached(`${created.token.slice(0, -2)}-_`, '127.0.0.1')),
+      ).toMatchObject({
+        code: 'invalid_token',
+      });
       // The allow-list is checked on the cached path too.
       const office = await createOk('alice', 'office hot path', { allowedCidrs: ['10.0.0.0/8'] });
       await expect(verifier.verify(office.token, '10.1.2.3')).resolves.toBeDefined();

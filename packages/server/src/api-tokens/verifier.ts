@@ -5,7 +5,7 @@ import type { Db } from '../store/db.js';
 import { findApiTokenByHash, touchApiToken, type ApiTokenWithOwner } from '../store/api-tokens.js';
 import type { MembershipView, UserRow } from '../store/users.js';
 import { AddressAllowlist } from './address-allowlist.js';
-import { isWellFormedApiToken } from './format.js';
+import { isWellFormedApiToken, TOKEN_LENGTH } from './format.js';
 import { parseScope, type TokenScope } from './permissions.js';
 
 /** A verified API token: who it acts for, in which tenant, with which scope. */
@@ -43,8 +43,12 @@ const LAST_USED_EVERY_MS = 60_000;
  * and the cache are keyed by: only the hash of a token is kept, never the token.
  */
 function hashOf(token: string): string {
-  if (!isWellFormedApiToken(token)) throw new AppError('invalid_token', 'the API token is malformed');
+  assertWellFormed(token);
   return sha256Hex(token);
+}
+
+function assertWellFormed(token: string): void {
+  if (!isWellFormedApiToken(token)) throw new AppError('invalid_token', 'the API token is malformed');
 }
 
 /** What a token that passes every check verifies as; `undefined` when it has no membership. */
@@ -138,16 +142,22 @@ export class ApiTokenVerifier {
   /**
    * `verify` answered from the cache alone, synchronously (the proxy's hot path): the verified
    * token, or the same refusal `verify` would throw; `undefined` when only the store can tell
-   * (then call `verify`). The same steps run in the same order: format and checksum, the cache
-   * under the same trust and TTL rules, then every check of `verify`.
+   * (then call `verify`). The same checks with the same outcomes: the cache under the same trust
+   * and TTL rules, then every check of `verify`. The format and checksum run on a miss only: an
+   * entry is only ever cached under the hash of a token that passed them, so finding one proves
+   * them again (SHA-256 has no known collisions), and the hot path skips a CRC32 and a regex.
    */
   verifyCached(
     token: string,
     ip: string | null | undefined,
     now: number = Date.now(),
   ): VerifiedApiToken | undefined {
-    const entry = this.#cached(hashOf(token), now);
-    return entry === undefined ? undefined : this.#check(entry, ip, now);
+    const entry = token.length === TOKEN_LENGTH ? this.#cached(sha256Hex(token), now) : undefined;
+    if (entry === undefined) {
+      assertWellFormed(token);
+      return undefined;
+    }
+    return this.#check(entry, ip, now);
   }
 
   /** Every check of SPEC §5 on a looked-up entry; throws the refusal. */
