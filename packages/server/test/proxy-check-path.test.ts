@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pathProblem } from '../src/proxy/check-path.js';
+import { decodedPathProblem, isPlainPath, pathProblem } from '../src/proxy/check-path.js';
 
 /** What a server would see after decoding up to three times and resolving dot segments. */
 function escapesOrSmuggles(path: string): boolean {
@@ -58,6 +58,30 @@ describe('proxy path normaliser (SPEC §6.1 SSRF and traversal rules)', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('takes the one-pass shortcut only for paths the full rules accept (property)', () => {
+    const shortcut = fc
+      .array(
+        fc.constantFrom('a', 'Z', '9', '.', '..', '/', '//', '~', "'", '@', ':', '%2e', '\\', ' ', 'é', '\n'),
+        {
+          maxLength: 10,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(path, shortcut), (p) => {
+        expect(pathProblem(p), p).toBe(decodedPathProblem(p));
+        if (isPlainPath(p)) expect(decodedPathProblem(p), p).toBeUndefined();
+      }),
+      { numRuns: 5000 },
+    );
+    // The shortcut is taken for ordinary paths (else it saves nothing) and refused for the rest.
+    expect(isPlainPath('/dav/calendars/bob@example.com/home/event-1.ics')).toBe(true);
+    expect(isPlainPath('/')).toBe(true);
+    for (const p of ['/a/../b', '/./', '/a/..', '//x', '/a%20b', '/http://x', '/a\\b', 'x', '']) {
+      expect(isPlainPath(p), p).toBe(false);
+    }
   });
 
   it('never refuses plain names, percent-encoded spaces, unicode and e-mail principals', () => {
