@@ -49,6 +49,19 @@ describe('ProxyUsageCounter', () => {
     expect(errors).toEqual([]);
   });
 
+  it('counts the same caller again after a flush, and while a flush is being written', async () => {
+    const c = counter();
+    c.count('ten_4', 'usr_4', 'mail', false);
+    await c.flush();
+    c.count('ten_4', 'usr_4', 'mail', false);
+    const writing = c.flush();
+    c.count('ten_4', 'usr_4', 'mail', true);
+    await writing;
+    await c.flush();
+    const rows = await proxyUsageByHour(store.db, { tenantId: 'ten_4' }, new Date(0));
+    expect(rows).toEqual([expect.objectContaining({ serviceId: 'mail', calls: 3, failed: 1 })]);
+  });
+
   it('keeps the counts of a failed write for the next flush', async () => {
     const c = counter();
     c.count('ten_3', 'usr_3', 'chat', false);

@@ -12,7 +12,7 @@ const token = (connectionId: string): DownstreamToken => ({
 });
 
 describe('downstream token cache: least recently used goes first', () => {
-  const now = new Date();
+  const now = Date.now();
   const owner = { tenantId: 'ten_1', userId: 'usr_1' };
 
   it('keeps what was read last, also when the same entry is read again and again', () => {

@@ -6,7 +6,7 @@ import type { AuditEventInput } from '../audit/record.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { ProxyContext } from './hooks.js';
 import type { ProxyMetrics } from './metrics.js';
-import { actorOf, rateLimitHeaders, type ProxyCall, type ProxyDeps } from './pipeline.js';
+import { actorOf, addRateLimitHeaders, type ProxyCall, type ProxyDeps } from './pipeline.js';
 
 /** SPEC §6.1: a request is replayed after a 401 only when its body is absent or buffered ≤ 1 MiB. */
 const MAX_REPLAYABLE = 1024 * 1024;
@@ -193,7 +193,7 @@ function respond({
     }
   }
   out['x-request-id'] = request.id;
-  if (call.rate !== undefined) Object.assign(out, rateLimitHeaders(call.rate));
+  if (call.rate !== undefined) addRateLimitHeaders(out, call.rate);
   res.writeHead(statusCode, out as Record<string, string | string[]>);
   return sink === res ? counting(state, res) : sink;
 }

@@ -118,8 +118,10 @@ const checkRateLimit: Step = (call, deps) => {
   const rate = deps.limiter.take(token.id);
   call.rate = rate;
   if (!rate.allowed) {
+    const headers: Record<string, string> = { 'retry-after': String(rate.retryAfterSeconds) };
+    addRateLimitHeaders(headers, rate);
     throw new AppError('rate_limited', `this API token may send ${rate.limit} requests in a burst`, {
-      headers: { 'retry-after': String(rate.retryAfterSeconds), ...rateLimitHeaders(rate) },
+      headers,
     });
   }
 };
@@ -212,13 +214,17 @@ async function finishSteps(
   }
 }
 
-/** `RateLimit-*` response fields (IETF draft-ietf-httpapi-ratelimit-headers). */
-export function rateLimitHeaders(rate: RateDecision): Record<string, string> {
-  return {
-    'ratelimit-limit': String(rate.limit),
-    'ratelimit-remaining': String(rate.remaining),
-    'ratelimit-reset': String(rate.resetSeconds),
-  };
+/**
+ * Adds the `RateLimit-*` response fields (IETF draft-ietf-httpapi-ratelimit-headers) to `into`,
+ * in place: on every proxied response, so no object of its own.
+ */
+export function addRateLimitHeaders(
+  into: Record<string, string | string[] | undefined>,
+  rate: RateDecision,
+): void {
+  into['ratelimit-limit'] = String(rate.limit);
+  into['ratelimit-remaining'] = String(rate.remaining);
+  into['ratelimit-reset'] = String(rate.resetSeconds);
 }
 
 export function actorOf(call: ProxyCall): AuditActor {

@@ -15,6 +15,14 @@ export class ProxyUsageCounter {
   readonly #keepMs: number;
   readonly #now: () => number;
   #pending = new Map<string, UsageIncrement>();
+  /**
+   * The current hour's pending entries by tenant, user and service: the hot path finds its entry
+   * through maps keyed by the strings it already has, building no key string. Dropped when the
+   * hour turns and at every flush (the entries it points to then belong to the batch being
+   * written).
+   */
+  #index = new Map<string, Map<string, Map<string, UsageIncrement>>>();
+  #indexHour = -1;
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #purgedAt = 0;
@@ -40,14 +48,38 @@ export class ProxyUsageCounter {
   count(tenantId: string, userId: string, serviceId: string, failed: boolean): void {
     const now = this.#now();
     const hourMs = now - (now % HOUR_MS);
+    if (hourMs !== this.#indexHour) {
+      this.#index = new Map();
+      this.#indexHour = hourMs;
+    }
+    let byUser = this.#index.get(tenantId);
+    if (byUser === undefined) {
+      byUser = new Map();
+      this.#index.set(tenantId, byUser);
+    }
+    let byService = byUser.get(userId);
+    if (byService === undefined) {
+      byService = new Map();
+      byUser.set(userId, byService);
+    }
+    let entry = byService.get(serviceId);
+    if (entry === undefined) {
+      entry = this.#pendingEntry(tenantId, hourMs, userId, serviceId);
+      byService.set(serviceId, entry);
+    }
+    entry.calls += 1;
+    if (failed) entry.failed += 1;
+  }
+
+  /** The pending entry for a key (created when new): only when the index has not seen it. */
+  #pendingEntry(tenantId: string, hourMs: number, userId: string, serviceId: string): UsageIncrement {
     const key = `${tenantId} ${hourMs} ${userId} ${serviceId}`;
     let entry = this.#pending.get(key);
     if (entry === undefined) {
       entry = { tenantId, hour: new Date(hourMs), userId, serviceId, calls: 0, failed: 0 };
       this.#pending.set(key, entry);
     }
-    entry.calls += 1;
-    if (failed) entry.failed += 1;
+    return entry;
   }
 
   /** Writes what was counted so far (tests, the timer and shutdown). Never throws. */
@@ -56,6 +88,7 @@ export class ProxyUsageCounter {
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
     this.#pending = new Map();
+    this.#index = new Map();
     this.#flushing = this.#write(batch).finally(() => {
       this.#flushing = undefined;
     });

@@ -37,6 +37,8 @@ export class OnDemandTokens implements FreshTokenSource {
   readonly #countHit: () => void;
   readonly #countMiss: () => void;
   readonly #now: () => Date;
+  /** `#now` in epoch ms, without a Date per proxied request when the clock is the real one. */
+  readonly #nowMs: () => number;
   readonly cache: TokenCache;
 
   constructor(deps: OnDemandDeps) {
@@ -47,7 +49,9 @@ export class OnDemandTokens implements FreshTokenSource {
     this.#engine = deps.engine;
     this.#countHit = deps.metrics?.tokenCacheCounts.downstream.hit ?? (() => undefined);
     this.#countMiss = deps.metrics?.tokenCacheCounts.downstream.miss ?? (() => undefined);
-    this.#now = deps.now ?? (() => new Date());
+    const now = deps.now;
+    this.#now = now ?? (() => new Date());
+    this.#nowMs = now === undefined ? Date.now : () => now().getTime();
     this.cache = new TokenCache(deps.cacheSize);
     deps.bus.subscribe((change) => {
       this.cache.apply(change);
@@ -59,7 +63,7 @@ export class OnDemandTokens implements FreshTokenSource {
     const connector = this.#connectors.get(serviceId);
     if (connector === undefined) return undefined;
     const key = TokenCache.key(owner.tenantId, owner.userId, serviceId);
-    const hit = this.cache.get(key, this.#now(), connector.service.refresh.earlySeconds * 1000);
+    const hit = this.cache.get(key, this.#nowMs(), connector.service.refresh.earlySeconds * 1000);
     // A miss is counted by the `acquire` that follows it, not twice.
     if (hit !== undefined) this.#countHit();
     return hit;
@@ -77,7 +81,7 @@ export class OnDemandTokens implements FreshTokenSource {
     // While the change channel is down a revocation elsewhere could go unheard: read the store.
     const useCache = this.#bus.trusted;
     if (useCache && options.rejected === undefined) {
-      const hit = this.cache.get(key, this.#now(), earlyMs);
+      const hit = this.cache.get(key, this.#nowMs(), earlyMs);
       if (hit === undefined) this.#countMiss();
       else this.#countHit();
       if (hit !== undefined) return hit;

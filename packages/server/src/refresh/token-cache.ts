@@ -42,12 +42,12 @@ export class TokenCache {
     return `${tenantId}\u0000${userId}\u0000${serviceId}`;
   }
 
-  /** The cached token if it stays valid for longer than `earlyMs` from `now`. */
-  get(key: string, now: Date, earlyMs: number): DownstreamToken | undefined {
+  /** The cached token if it stays valid for longer than `earlyMs` from `nowMs` (epoch ms). */
+  get(key: string, nowMs: number, earlyMs: number): DownstreamToken | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     const exp = entry.token.expiresAt;
-    if (exp !== undefined && exp.getTime() - now.getTime() <= earlyMs) {
+    if (exp !== undefined && exp.getTime() - nowMs <= earlyMs) {
       this.#delete(key, entry);
       return undefined;
     }
