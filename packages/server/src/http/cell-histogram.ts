@@ -76,7 +76,7 @@ export class CellHistogram<L extends string> implements Histogram<L> {
     if (typeof labelsOrValue === 'number') this.bind({})(labelsOrValue);
     else if (value !== undefined) this.bind(labelsOrValue as LabelValues<L>)(value);
     else if ('value' in labelsOrValue && typeof labelsOrValue.value === 'number') {
-      this.bind((labelsOrValue.labels ?? {}))(labelsOrValue.value);
+      this.bind(labelsOrValue.labels ?? {})(labelsOrValue.value);
     } else throw new TypeError(`${this.name}: observe needs a value`);
   }
 
