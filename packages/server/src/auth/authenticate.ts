@@ -259,8 +259,23 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
   });
 }
 
-function bearerToken(authorization: string): string | undefined {
+/** RFC 6750 §2.1 `Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
+export function bearerToken(authorization: string): string | undefined {
+  // The shape every client sends, `Bearer ` then printable ASCII, without a regular expression:
+  // this runs on every proxied request. Anything else takes the general rule below.
+  if (authorization.startsWith('Bearer ') && authorization.length > 7 && isPrintableFrom(authorization, 7)) {
+    return authorization.slice(7);
+  }
   return /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization)?.[1];
+}
+
+/** No space, control or non-ASCII character from `start` to the end. */
+function isPrintableFrom(value: string, start: number): boolean {
+  for (let i = start; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
 }
 
 /**
