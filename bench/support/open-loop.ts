@@ -8,11 +8,18 @@
  * timers makes requests leave up to about a millisecond late; that lag is inside every target's
  * figures alike and printed as `sendLagP99`.
  *
+ * The generator shares a 2-core machine with the upstream and the proxy it measures, so it must
+ * take as little CPU as it can: a fixed set of raw keep-alive connections
+ * (bench/support/http1-connection.ts), one request in flight on each, the same request bytes
+ * written every time, and answers framed by status and Content-Length only
+ * (bench/support/http1-response.ts). On undici it cost about as much CPU per request as the bare
+ * proxy itself.
+ *
  * argv[2] is a JSON object: { url, rate, seconds, warmupSeconds, headers, connections }. Requests
  * due during the warm-up are sent but not counted. Prints one JSON line (OpenLoopResult).
  */
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import { encodeGet, FAILED, Http1Connection } from './http1-connection.js';
 import {
   dueCount,
   intendedAt,
@@ -36,7 +43,7 @@ const DRAIN_MS = 2_000;
 const PRIME_ROUNDS = 5;
 const PENDING = 0;
 const OK = 1;
-const FAILED = 2;
+const NOT_OK = 2;
 
 function readOptions(arg: string | undefined): Options {
   if (arg === undefined) throw new Error('usage: open-loop.ts <options as JSON>');
@@ -56,86 +63,89 @@ function readOptions(arg: string | undefined): Options {
 }
 
 const options = readOptions(process.argv[2]);
-const target = new URL(options.url);
-const path = `${target.pathname}${target.search}`;
-const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1 });
+const url = new URL(options.url);
+if (url.protocol !== 'http:') throw new Error(`open-loop.ts: only http: targets, not ${url.protocol}`);
+const request = encodeGet(url, options.headers);
+const target = {
+  // URL keeps an IPv6 literal's brackets, which net.connect does not take.
+  host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+  port: url.port === '' ? 80 : Number(url.port),
+  request,
+};
 
 const total = Math.ceil((options.warmupSeconds + options.seconds) * options.rate);
 const first = Math.ceil(options.warmupSeconds * options.rate);
 const measured = total - first;
-// Preallocated per measured request: the hot path allocates only the request and its handler.
+// Preallocated per measured request: the hot path allocates nothing of its own.
 const latency = new Float64Array(measured);
 const sendLag = new Float64Array(measured);
 const outcome = new Uint8Array(measured);
+/** Requests due so far; those from `next` on are due but wait for a free connection (FIFO). */
+let due = 0;
+/** The next request to put on a connection. */
 let next = 0;
+/** Due and not yet answered, whether on a connection or waiting for one. */
 let inFlight = 0;
 let maxInFlight = 0;
 let lastCompletion = 0;
 let t0 = 0;
 let cpuAtStart = 0;
+let finished = false;
 
+const connections = Array.from({ length: options.connections }, () => new Http1Connection(target, settled));
 /**
- * One request's handler. A class rather than closures: one small object per request. It
- * implements undici's legacy handler methods because a handler with the newer `onRequestStart`
- * set is wrapped per request in an adapter that also parses every header block into an object.
+ * Free connections, used as a stack: the most recently freed one goes next, as undici's pool
+ * picks its first free client, so a light load stays on a few warm connections.
  */
-class Probe implements Dispatcher.DispatchHandler {
-  private status = 0;
+const idle: Http1Connection[] = [];
 
-  constructor(private readonly index: number) {}
-
-  onConnect(): void {
-    // Nothing to keep: a request is never aborted here.
+function settled(connection: Http1Connection, index: number, status: number): void {
+  if (priming !== undefined) {
+    primed(status);
+    return;
   }
-
-  onHeaders(statusCode: number): boolean {
-    this.status = statusCode;
-    return true;
-  }
-
-  onData(): boolean {
-    return true;
-  }
-
-  onComplete(): void {
-    settle(this.index, this.status >= 200 && this.status < 300);
-  }
-
-  onError(): void {
-    settle(this.index, false);
-  }
-}
-
-function settle(index: number, ok: boolean): void {
   const now = performance.now();
   inFlight -= 1;
   const m = index - first;
-  if (m < 0) return;
-  if (outcome[m] !== PENDING) return;
-  outcome[m] = ok ? OK : FAILED;
-  if (ok) {
-    latency[m] = now - intendedAt(index, t0, options.rate);
-    lastCompletion = now;
+  if (m >= 0 && outcome[m] === PENDING) {
+    const ok = status >= 200 && status < 300;
+    outcome[m] = ok ? OK : NOT_OK;
+    if (ok) {
+      latency[m] = now - intendedAt(index, t0, options.rate);
+      lastCompletion = now;
+    }
+  }
+  if (finished) return;
+  // The oldest request waiting for a connection takes this one at once.
+  if (next < due) connection.send(next++);
+  else idle.push(connection);
+}
+
+/**
+ * Marks requests up to `count` due at `now`. The send lag is taken here, when the schedule hands a
+ * request over, as it was when undici's pool queued it: the generator's own lateness. Waiting for
+ * a free connection is the target's doing and shows in the latency, counted from the intended time.
+ */
+function becomeDue(count: number, now: number): void {
+  for (let index = due; index < count; index++) {
+    const m = index - first;
+    if (m >= 0) sendLag[m] = now - intendedAt(index, t0, options.rate);
+  }
+  inFlight += count - due;
+  if (inFlight > maxInFlight) maxInFlight = inFlight;
+  due = count;
+  while (next < due) {
+    const connection = idle.pop();
+    if (connection === undefined) return;
+    connection.send(next++);
   }
 }
 
-const request: Dispatcher.DispatchOptions = { method: 'GET', path, headers: options.headers };
-
-function send(index: number, now: number): void {
-  const m = index - first;
-  if (m >= 0) sendLag[m] = now - intendedAt(index, t0, options.rate);
-  inFlight += 1;
-  if (inFlight > maxInFlight) maxInFlight = inFlight;
-  pool.dispatch(request, new Probe(index));
-}
-
-/** Sends whatever is due, then sleeps until the next request is due (at least a timer tick). */
+/** Hands over whatever is due, then sleeps until the next request is due (at least a timer tick). */
 function tick(): void {
-  const now = performance.now();
-  const due = dueCount(now - t0, options.rate, total);
-  while (next < due) send(next++, now);
-  if (next < total) {
-    setTimeout(tick, Math.max(0, intendedAt(next, t0, options.rate) - performance.now()));
+  becomeDue(dueCount(performance.now() - t0, options.rate, total), performance.now());
+  if (due < total) {
+    setTimeout(tick, Math.max(0, intendedAt(due, t0, options.rate) - performance.now()));
     return;
   }
   const deadline = intendedAt(total - 1, t0, options.rate) + DRAIN_MS;
@@ -152,6 +162,7 @@ function cpuMicros(): number {
 }
 
 function finish(): void {
+  finished = true;
   let completed = 0;
   for (const o of outcome) if (o === OK) completed += 1;
   const ok = new Float64Array(completed);
@@ -171,20 +182,35 @@ function finish(): void {
     cpuPerRequest: (cpuMicros() - cpuAtStart) / total,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  // Requests still pending were counted as errors above; destroying the pool ends them.
-  pool.destroy().catch(() => undefined);
+  // Requests still pending were counted as errors above; closing settles them, and sends no more.
+  for (const c of connections) c.close();
+}
+
+/** The round of `prime` under way: how many answers it still waits for, and how it ends. */
+let priming: { left: number; done: () => void; fail: (e: Error) => void } | undefined;
+
+function primed(status: number): void {
+  if (priming === undefined) return;
+  // A target that cannot be reached fails the run, as undici's rejected request did.
+  if (status === FAILED) priming.fail(new Error(`open-loop.ts: no answer from ${options.url}`));
+  else if (--priming.left === 0) priming.done();
 }
 
 /**
- * Opens every connection of the pool and compiles undici's parser before the schedule starts:
- * done inside the schedule, that start-up stalls the first sends, and the backlog it leaves
- * drains slowly at a rate close to what the machine can serve, spilling into the measured window.
+ * Opens every connection and compiles the hot path before the schedule starts: done inside the
+ * schedule, that start-up stalls the first sends, and the backlog it leaves drains slowly at a
+ * rate close to what the machine can serve, spilling into the measured window.
  */
 async function prime(): Promise<void> {
-  const one = () => pool.request(request).then(({ body }) => body.dump());
   for (let round = 0; round < PRIME_ROUNDS; round++) {
-    await Promise.all(Array.from({ length: options.connections }, one));
+    await new Promise<void>((done, fail) => {
+      priming = { left: connections.length, done, fail };
+      // The tag is unused while priming: `settled` only counts the answers.
+      for (const c of connections) c.send(0);
+    });
   }
+  priming = undefined;
+  idle.push(...connections.slice().reverse());
 }
 
 await prime();
