@@ -24,7 +24,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../packages/server/src/app.js';
@@ -32,6 +32,7 @@ import { createConfig } from '../packages/server/src/config/load.js';
 import { sealToken } from '../packages/server/src/connections/secrets.js';
 import { newId } from '../packages/server/src/ids.js';
 import { saveConnectionTokens } from '../packages/server/src/store/connections.js';
+import { freePort } from '../packages/server/src/server.js';
 import { openStore } from '../packages/server/src/store/db.js';
 import { bareHandler } from './support/bare-proxy.js';
 import { cpuMicros, type CpuSource } from './support/cpu.js';
@@ -83,25 +84,13 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => {
-        done(port);
-      });
-    });
-  });
-}
-
 async function startNginx(
   upstreamPort: number,
 ): Promise<{ port: number; pid: number; stop: () => void } | undefined> {
   const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   if (bin === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-nginx-'));
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   writeFileSync(
     join(dir, 'nginx.conf'),
     `worker_processes 1;

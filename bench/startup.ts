@@ -10,8 +10,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../packages/server/src/server.js';
 import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
 
 const ROUNDS = 3;
@@ -41,19 +41,6 @@ function latchkeyCommand(): { args: string[]; label: string } {
     args: ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts'), 'serve'],
     label: 'CLI from sources via tsx (build is stale or absent: run `npm run build` for the real figure)',
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => {
-        done(port);
-      });
-    });
-  });
 }
 
 /** Spawns, then polls `url` until it answers 200; resolves with the child and the time taken. */
@@ -97,7 +84,7 @@ const bare = `require('node:http').createServer((q, s) => s.end('ok')).listen(Nu
 const samples = { bare: [] as number[], cold: [] as number[], restart: [] as number[], rss: [] as number[] };
 
 for (let round = 0; round < ROUNDS; round++) {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const b = await startAndWait(
     ['-e', bare],
     { ...process.env, PORT: String(port) },
@@ -112,7 +99,7 @@ for (let round = 0; round < ROUNDS; round++) {
       ...process.env,
       NODE_ENV: 'development',
       LATCHKEY_DATA_DIR: data.dir,
-      LATCHKEY_PORT: String(await freePort()),
+      LATCHKEY_PORT: String(await freePort('127.0.0.1')),
       LATCHKEY_LOG_LEVEL: 'warn',
     };
     const ready = `http://127.0.0.1:${env.LATCHKEY_PORT}/ready`;
