@@ -6,6 +6,7 @@ import type { CellHistogram, Observe } from '../http/cell-histogram.js';
 import type { ClientAddressing } from '../http/client-address.js';
 import { genReqId, loggableUrl } from '../http/logging.js';
 import { writeProblem } from '../http/problem.js';
+import { added } from '../map-entries.js';
 import { forward, type ForwardDeps } from './forward.js';
 import { runSteps, type ProxyCall, type ProxyRequest } from './pipeline.js';
 import { serviceForHost, type ProxyTarget } from './targets.js';
@@ -154,22 +155,16 @@ export class ProxyFront {
   }
 
   #durationOf(target: ProxyTarget, method: string, status: number): Observe {
-    let byMethod = this.#durations.get(target);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      this.#durations.set(target, byMethod);
-    }
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      byMethod.set(method, byStatus);
-    }
-    let observe = byStatus.get(status);
-    if (observe === undefined) {
-      observe = this.#deps.httpDuration.bind({ method, route: `${target.prefix}/*`, status: String(status) });
-      byStatus.set(status, observe);
-    }
-    return observe;
+    const byMethod = this.#durations.get(target) ?? added(this.#durations, target, new Map());
+    const byStatus = byMethod.get(method) ?? added(byMethod, method, new Map());
+    return (
+      byStatus.get(status) ??
+      added(
+        byStatus,
+        status,
+        this.#deps.httpDuration.bind({ method, route: `${target.prefix}/*`, status: String(status) }),
+      )
+    );
   }
 }
 

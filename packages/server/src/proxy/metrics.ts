@@ -1,6 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import { CellHistogram, type Observe } from '../http/cell-histogram.js';
 import { CounterCells } from '../http/counter-cells.js';
+import { added } from '../map-entries.js';
 
 /** Proxy metrics (SPEC §11): upstream latency by service and status class, requests by outcome. */
 export interface ProxyMetrics {
@@ -38,30 +39,16 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
   return {
     ...metrics,
     observeUpstream(service, status, seconds) {
-      let byClass = histograms.get(service);
-      if (byClass === undefined) {
-        byClass = [];
-        histograms.set(service, byClass);
-      }
+      const byClass = histograms.get(service) ?? added(histograms, service, []);
       const i = Math.floor(status / 100);
-      let observe = byClass[i];
-      if (observe === undefined) {
-        observe = metrics.upstreamDuration.bind({ service, status_class: statusClass(status) });
-        byClass[i] = observe;
-      }
+      const observe =
+        byClass[i] ??
+        (byClass[i] = metrics.upstreamDuration.bind({ service, status_class: statusClass(status) }));
       observe(seconds);
     },
     countRequest(service, outcome) {
-      let byOutcome = counters.get(service);
-      if (byOutcome === undefined) {
-        byOutcome = new Map();
-        counters.set(service, byOutcome);
-      }
-      let count = byOutcome.get(outcome);
-      if (count === undefined) {
-        count = cells.bind({ service, outcome });
-        byOutcome.set(outcome, count);
-      }
+      const byOutcome = counters.get(service) ?? added(counters, service, new Map());
+      const count = byOutcome.get(outcome) ?? added(byOutcome, outcome, cells.bind({ service, outcome }));
       count();
     },
   };

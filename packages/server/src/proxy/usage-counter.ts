@@ -1,3 +1,4 @@
+import { added } from '../map-entries.js';
 import type { Db } from '../store/db.js';
 import { addProxyUsage, purgeProxyUsage, type UsageIncrement } from '../store/activity.js';
 
@@ -52,21 +53,11 @@ export class ProxyUsageCounter {
       this.#index = new Map();
       this.#indexHour = hourMs;
     }
-    let byUser = this.#index.get(tenantId);
-    if (byUser === undefined) {
-      byUser = new Map();
-      this.#index.set(tenantId, byUser);
-    }
-    let byService = byUser.get(userId);
-    if (byService === undefined) {
-      byService = new Map();
-      byUser.set(userId, byService);
-    }
-    let entry = byService.get(serviceId);
-    if (entry === undefined) {
-      entry = this.#pendingEntry(tenantId, hourMs, userId, serviceId);
-      byService.set(serviceId, entry);
-    }
+    const byUser = this.#index.get(tenantId) ?? added(this.#index, tenantId, new Map());
+    const byService = byUser.get(userId) ?? added(byUser, userId, new Map());
+    const entry =
+      byService.get(serviceId) ??
+      added(byService, serviceId, this.#pendingEntry(tenantId, hourMs, userId, serviceId));
     entry.calls += 1;
     if (failed) entry.failed += 1;
   }
