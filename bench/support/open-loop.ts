@@ -50,7 +50,8 @@ function readOptions(arg: string | undefined): Options {
   const o = JSON.parse(arg) as Partial<Options>;
   const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
   if (typeof o.url !== 'string' || !positive(o.rate) || !positive(o.seconds) || !positive(o.connections)) {
-    throw new Error(`open-loop.ts: unusable options ${arg}`);
+    // Not the options themselves: their headers carry the API token.
+    throw new Error('open-loop.ts: options need a url and positive rate, seconds and connections');
   }
   return {
     url: o.url,
