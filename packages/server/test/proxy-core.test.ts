@@ -1,5 +1,6 @@
+import { request as httpRequest } from 'node:http';
 import { raw } from './helpers/raw-http.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
@@ -188,4 +189,73 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     const unknown = await raw(base, 'GET', '/proxy/nope/x', { authorization: `Bearer ${full}` });
     expect(unknown.status).toBe(404);
   });
+
+  it('relays the final answer after a 1xx interim one, repeated Set-Cookie fields kept apart', async () => {
+    const res = await raw(base, 'GET', '/proxy/echo/interim', { authorization: `Bearer ${full}` });
+    expect(res.status, res.body).toBe(200);
+    expect(res.body).toBe('done');
+    expect(res.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+  });
+
+  it('cuts the client connection when the upstream breaks mid-body, then serves the next request', async () => {
+    const cut = await partialGet(base, '/proxy/echo/break', full);
+    expect(cut.status).toBe(200);
+    expect(cut.complete).toBe(false);
+    expect(cut.bytes).toBeLessThan(1000);
+    const next = await raw(base, 'GET', '/proxy/echo/after-break', { authorization: `Bearer ${full}` });
+    expect(next.status, next.body).toBe(200);
+  });
+
+  it('stops the upstream transfer when the client goes away mid-download', async () => {
+    const before = bed.upstream.unfinished;
+    // 1 GiB: far more than the sockets buffer, so the upstream is still sending when the client leaves.
+    const gone = await partialGet(base, `/proxy/echo/bytes/${2 ** 30}`, full, 256 * 1024);
+    expect(gone.status).toBe(200);
+    expect(gone.complete).toBe(false);
+    // Well inside the 300 s body timeout: the proxy itself aborted the upstream request.
+    await vi.waitFor(
+      () => {
+        expect(bed.upstream.unfinished).toBeGreaterThan(before);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const next = await raw(base, 'GET', '/proxy/echo/after-leave', { authorization: `Bearer ${full}` });
+    expect(next.status, next.body).toBe(200);
+  });
 });
+
+/**
+ * A GET that reports how its response ended instead of failing on a cut connection; with
+ * `leaveAfter` the client hangs up once that many body bytes arrived.
+ */
+function partialGet(
+  base: string,
+  path: string,
+  token: string,
+  leaveAfter?: number,
+): Promise<{ status: number; bytes: number; complete: boolean }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        answered = true;
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (leaveAfter !== undefined && bytes >= leaveAfter) req.destroy();
+        });
+        res.on('error', () => undefined);
+        res.on('close', () => {
+          resolve({ status: res.statusCode ?? 0, bytes, complete: res.complete });
+        });
+      },
+    );
+    // Once the answer started, how it ended is reported by `close` above.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end();
+  });
+}

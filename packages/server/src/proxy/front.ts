@@ -7,7 +7,7 @@ import type { ClientAddressing } from '../http/client-address.js';
 import { genReqId, loggableUrl } from '../http/logging.js';
 import { writeProblem } from '../http/problem.js';
 import { added } from '../map-entries.js';
-import { forward, type ForwardDeps } from './forward.js';
+import { forward, type ForwardDeps, type Forwarded } from './forward.js';
 import { runSteps, type ProxyCall, type ProxyRequest } from './pipeline.js';
 import { serviceForHost, type ProxyTarget } from './targets.js';
 
@@ -67,7 +67,7 @@ export class ProxyFront {
     if (target === undefined) return false;
     if (target.service.dav && DISCOVERY_METHODS.has(req.method ?? '') && WELL_KNOWN_DAV.test(pathOf(rawPath)))
       return false;
-    void this.#serve(req, res, target, hostRouted, rawPath);
+    this.#serve(req, res, target, hostRouted, rawPath);
     return true;
   }
 
@@ -76,13 +76,13 @@ export class ProxyFront {
     this.#closing = true;
   }
 
-  async #serve(
+  #serve(
     req: IncomingMessage,
     res: ServerResponse,
     target: ProxyTarget,
     hostRouted: boolean,
     rawPath: string,
-  ): Promise<void> {
+  ): void {
     const deps = this.#deps;
     const startedAt = performance.now();
     const { addressing } = deps;
@@ -97,17 +97,33 @@ export class ProxyFront {
       host: addressing.host(req),
     };
     const call: ProxyCall = { request, target, hostRouted, rawPath, startedAt };
+    let pending: Promise<void> | undefined;
     try {
       if (this.#closing) throw new AppError('not_ready', 'the server is shutting down');
-      // Warm caches: every step ran synchronously and there is nothing to wait for.
-      const pending = runSteps(call, deps);
-      if (pending !== undefined) await pending;
-      await forward(call, deps);
+      pending = runSteps(call, deps);
     } catch (err) {
-      this.#refuse(call, err);
+      this.#finished(call, err);
+      return;
     }
-    this.#observe(call);
+    // Warm caches: every step ran synchronously and the request goes out without a microtask.
+    if (pending === undefined) forward(call, deps, this.#finished);
+    else {
+      pending.then(
+        () => {
+          forward(call, deps, this.#finished);
+        },
+        (err: unknown) => {
+          this.#finished(call, err);
+        },
+      );
+    }
   }
+
+  /** Called once per request: after the response, or with what stopped it before one was sent. */
+  readonly #finished: Forwarded = (call, failure) => {
+    if (failure !== undefined) this.#refuse(call, failure);
+    this.#observe(call);
+  };
 
   /** A refusal or failure before the upstream answered, as problem+json (never a stack or secret). */
   #refuse(call: ProxyCall, err: unknown): void {

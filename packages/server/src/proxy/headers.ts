@@ -58,17 +58,31 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** The upstream's response headers the client gets: hop-by-hop fields removed, the rest kept. */
-export function clientResponseHeaders(
-  upstream: Record<string, string | string[] | undefined>,
-  ctx: ProxyContext,
-): HeaderMap {
-  const named = connectionTokens(upstream.connection);
-  const out: HeaderMap = {};
-  for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
-    out[name] = upstream[name];
+/**
+ * The upstream's response headers the client gets, from undici's raw `[name, value, …]` list:
+ * hop-by-hop fields removed, the rest kept (a repeated field becomes an array, as node:http's
+ * `writeHead` expects for `Set-Cookie`).
+ */
+export function clientResponseHeaders(raw: readonly Buffer[], ctx: ProxyContext): HeaderMap {
+  let out: HeaderMap = {};
+  let connection: string | string[] | undefined;
+  for (let i = 1; i < raw.length; i += 2) {
+    const rawName = raw[i - 1];
+    const rawValue = raw[i];
+    if (rawName === undefined || rawValue === undefined) continue;
+    const name = rawName.toString('latin1').toLowerCase();
+    const value = rawValue.toString('latin1');
+    if (name === 'connection') connection = connection === undefined ? value : [connection, value].flat();
+    // A field named `__proto__` would replace the object's prototype, not add a header.
+    if (HOP_BY_HOP.has(name) || name === '__proto__') continue;
+    const seen = out[name];
+    if (seen === undefined) out[name] = value;
+    else if (typeof seen === 'string') out[name] = [seen, value];
+    else seen.push(value);
   }
+  const named = connectionTokens(connection);
+  // Rare (a `Connection` naming an end-to-end field): a copy without them.
+  if (named !== undefined) out = without(out, named);
   if (ctx.service.proxy.rewrite.locationHeaders) {
     for (const name of ['location', 'content-location']) {
       const v = out[name];
@@ -76,6 +90,12 @@ export function clientResponseHeaders(
     }
   }
   return out;
+}
+
+function without(headers: HeaderMap, names: ReadonlySet<string>): HeaderMap {
+  const kept: HeaderMap = {};
+  for (const name in headers) if (!names.has(name)) kept[name] = headers[name];
+  return kept;
 }
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {

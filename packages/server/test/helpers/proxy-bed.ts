@@ -26,12 +26,16 @@ export interface SeenRequest {
  * - `/.well-known/jmap` answers a JMAP session naming the account `acc-{sub}` of the token;
  * - `/jmap` answers a JMAP-shaped response to POSTed method calls;
  * - `/hang` never answers;
+ * - `/interim` sends `102 Processing`, then 200 with two `Set-Cookie` fields;
+ * - `/break` promises 1000 bytes, sends 10 and drops the connection;
  * - anything else echoes method, raw url, headers and body size as JSON.
  */
 export interface ProxyUpstream {
   url: string;
   seen: SeenRequest[];
   revoked: Set<string>;
+  /** Responses whose connection closed before their last byte was sent. */
+  readonly unfinished: number;
   close(): Promise<void>;
 }
 
@@ -39,11 +43,15 @@ export async function startProxyUpstream(issuer: string, basePath = '/api'): Pro
   const keys = createRemoteJWKSet(new URL(`${issuer}/jwks`));
   const seen: SeenRequest[] = [];
   const revoked = new Set<string>();
+  let unfinished = 0;
   let origin = '';
   const server: Server = createServer((req, res) => {
     void handle(req, res);
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on('close', () => {
+      if (!res.writableFinished) unfinished++;
+    });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     let valid = token !== '' && !revoked.has(token);
     let subject = '';
@@ -84,6 +92,17 @@ export async function startProxyUpstream(issuer: string, basePath = '/api'): Pro
     const size = /^\/bytes\/(\d+)$/.exec(rel)?.[1];
     if (size !== undefined) {
       streamBytes(res, Number(size));
+      return;
+    }
+    if (rel === '/interim') {
+      res.writeProcessing();
+      res.writeHead(200, { 'set-cookie': ['a=1; Path=/', 'b=2; Path=/'], 'content-length': '4' });
+      res.end('done');
+      return;
+    }
+    if (rel === '/break') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+      res.write(Buffer.alloc(10, 0x62), () => res.destroy());
       return;
     }
     if (rel === '/redirect') {
@@ -136,6 +155,9 @@ export async function startProxyUpstream(issuer: string, basePath = '/api'): Pro
     url: origin,
     seen,
     revoked,
+    get unfinished() {
+      return unfinished;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
