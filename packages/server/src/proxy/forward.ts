@@ -115,7 +115,10 @@ class Forwarding implements Dispatcher.DispatchHandler {
   /** Picks the body to send (the client's stream, or what a hook made of it) and sends it. */
   start(): void {
     const { request, target } = this.#call;
-    request.res.once('close', this.#clientClosed);
+    // An inline arrow, not a bound class field: nothing named is created per request.
+    request.res.once('close', () => {
+      this.#clientClosed();
+    });
     let body: Readable | Buffer | null = this.#call.body ?? null;
     if (body === null && hasBody(request.headers)) {
       let stream: Readable = request.raw;
@@ -277,7 +280,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
   }
 
   /** The client's response closed: after the whole answer, or because the client went away. */
-  readonly #clientClosed = (): void => {
+  #clientClosed(): void {
     if (this.#settled) return;
     if (this.#upstreamDone && this.#call.request.res.writableFinished) {
       this.#finish('forwarded');
@@ -287,7 +290,7 @@ class Forwarding implements Dispatcher.DispatchHandler {
     this.#gone = true;
     this.#abort?.(gone);
     this.#interrupted(gone);
-  };
+  }
 
   /** Nothing reached the client: the front door answers with the problem. */
   #fail(err: unknown): void {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { util } from 'undici';
 import type { HeaderMap, ProxyContext } from './hooks.js';
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus what undici sets itself (`host`, `expect`). */
@@ -70,7 +71,8 @@ export function clientResponseHeaders(raw: readonly Buffer[], ctx: ProxyContext)
     const rawName = raw[i - 1];
     const rawValue = raw[i];
     if (rawName === undefined || rawValue === undefined) continue;
-    const name = rawName.toString('latin1').toLowerCase();
+    // undici's own lookup of the common names: no string built for those.
+    const name = util.headerNameToString(rawName);
     const value = rawValue.toString('latin1');
     if (name === 'connection') connection = connection === undefined ? value : [connection, value].flat();
     // A field named `__proto__` would replace the object's prototype, not add a header.
