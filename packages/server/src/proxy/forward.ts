@@ -115,8 +115,9 @@ class Forwarding implements Dispatcher.DispatchHandler {
   /** Picks the body to send (the client's stream, or what a hook made of it) and sends it. */
   start(): void {
     const { request, target } = this.#call;
-    // An inline arrow, not a bound class field: nothing named is created per request.
-    request.res.once('close', () => {
+    // `close` comes once: `on` spares `once`'s wrapper. An inline arrow, not a bound class
+    // field: nothing named is created per request.
+    request.res.on('close', () => {
       this.#clientClosed();
     });
     let body: Readable | Buffer | null = this.#call.body ?? null;
