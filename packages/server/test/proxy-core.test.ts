@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../src/server.js';
 import type { Store } from '../src/store/db.js';
 import { tempDataDir, testConfig } from './helpers/config.js';
+import { browse, CookieJar } from './helpers/browser-jar.js';
 import { connectThroughConsent, createApiToken, devIdpToken } from './helpers/dav-bed.js';
+import { consentAtPeer } from './helpers/peer-consent.js';
 import { HOSTED_HOST, startProxyBed, type ProxyBed } from './helpers/proxy-bed.js';
 import { storeTiers } from './helpers/store-tiers.js';
 
@@ -180,6 +182,39 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     const problem = JSON.parse(res.body) as { code: string; authorizationUrl: string };
     expect(problem.code).toBe('connection_required');
     expect(problem.authorizationUrl.startsWith(bed.peer.issuer)).toBe(true);
+  });
+
+  it('hands a client retrying without a connection the same consent URL until it is used', async () => {
+    const adam = await devIdpToken(base, 'adam');
+    const ask = async () => {
+      const res = await raw(base, 'GET', '/proxy/echo/x', { authorization: `Bearer ${adam}` });
+      expect(res.status, res.body).toBe(409);
+      return (JSON.parse(res.body) as { authorizationUrl: string }).authorizationUrl;
+    };
+    const first = await ask();
+    expect(await ask()).toBe(first);
+    expect(await ask()).toBe(first);
+
+    // The user consents through that URL: the proxy works, the URL is spent.
+    const callback = await consentAtPeer(first, `${base}/connect/`, 'allow', 'adam');
+    expect((await browse(new CookieJar(), callback)).status).toBe(303);
+    expect((await raw(base, 'GET', '/proxy/echo/x', { authorization: `Bearer ${adam}` })).status).toBe(200);
+
+    // Disconnected again: the next refusal starts a new consent, never the spent one.
+    const listed = await fetch(`${base}/api/v1/connections`, {
+      headers: { authorization: `Bearer ${adam}` },
+    });
+    const { items } = (await listed.json()) as { items: { id: string; service: string }[] };
+    const echo = items.find((c) => c.service === 'echo');
+    expect(echo).toBeDefined();
+    const removed = await fetch(`${base}/api/v1/connections/${echo!.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adam}` },
+    });
+    expect(removed.status).toBe(204);
+    const again = await ask();
+    expect(again).not.toBe(first);
+    expect(new URL(again).searchParams.get('state')).not.toBe(new URL(first).searchParams.get('state'));
   });
 
   it('refuses an unknown service and a service outside the token scope', async () => {

@@ -22,6 +22,7 @@ import {
   findConnectionForService,
   insertClientRegistration,
   insertConnectionAuthorization,
+  isConnectionAuthorizationPending,
   saveConnectionTokens,
   type ConnectionRow,
   type StateRejection,
@@ -34,6 +35,15 @@ import { effectiveStatus } from './view.js';
 
 /** SPEC §4.2: a pending authorization lives 10 minutes. */
 export const CONSENT_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * A consent URL handed out on a refusal is handed out again while at least this much of its life
+ * is left: enough for the user to open it and consent.
+ */
+const REUSE_MIN_LEFT_MS = 5 * 60 * 1000;
+
+/** Bounds the memory of handed-out consents; expired entries are dropped first. */
+const MAX_HANDED_OUT = 10_000;
 
 /** Where the browser lands after a consent when the caller named no return URL: My tokens. */
 export const DEFAULT_CONSENT_RETURN = '/tokens';
@@ -50,6 +60,15 @@ export class CallbackRejectedError extends Error {
     this.name = 'CallbackRejectedError';
     this.reason = reason;
   }
+}
+
+/** Who consents to which service, and where the browser returns afterwards. */
+export interface ConsentInput {
+  tenantId: string;
+  user: UserRow;
+  serviceId: string;
+  returnTo: string | undefined;
+  actor: AuditActor;
 }
 
 export type ConsentStart =
@@ -80,6 +99,8 @@ export class ConsentFlow {
   readonly #keyring: Keyring;
   readonly #connectors: ConnectorRegistry;
   readonly #publicUrl: string;
+  /** Consents started by `startOnRefusal`, by tenant, user and service (this process only). */
+  readonly #handedOut = new Map<string, { id: string; authorizationUrl: string; expiresAt: Date }>();
 
   constructor(deps: { db: Db; keyring: Keyring; connectors: ConnectorRegistry; publicUrl: string }) {
     this.#db = deps.db;
@@ -96,13 +117,61 @@ export class ConsentFlow {
    * Answers the usable connection when there is one (active, or expired with a refresh token);
    * otherwise records a pending authorization and answers the consent URL.
    */
-  async start(input: {
-    tenantId: string;
-    user: UserRow;
-    serviceId: string;
-    returnTo: string | undefined;
-    actor: AuditActor;
-  }): Promise<ConsentStart> {
+  async start(input: ConsentInput): Promise<ConsentStart> {
+    const started = await this.#begin(input);
+    return started.kind === 'existing'
+      ? started
+      : { kind: started.kind, authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt };
+  }
+
+  /**
+   * `start` for a request refused for want of a connection (the proxy's 409, the token
+   * exchange's `consent_required`): a client retrying in a loop gets the consent URL it was given
+   * before while that pending authorization is unused and has at least 5 minutes left, instead
+   * of a new pending authorization and audit event per attempt. The row is checked, so a URL
+   * consumed or purged through another replica is never handed out again.
+   */
+  async startOnRefusal(input: Omit<ConsentInput, 'returnTo'>): Promise<ConsentStart> {
+    const key = `${input.tenantId}\u0000${input.user.id}\u0000${input.serviceId}`;
+    const now = new Date();
+    const recent = this.#handedOut.get(key);
+    if (
+      recent !== undefined &&
+      recent.expiresAt.getTime() - now.getTime() >= REUSE_MIN_LEFT_MS &&
+      (await isConnectionAuthorizationPending(this.#db, recent.id, now))
+    ) {
+      return {
+        kind: 'consent_required',
+        authorizationUrl: recent.authorizationUrl,
+        expiresAt: recent.expiresAt,
+      };
+    }
+    this.#handedOut.delete(key);
+    const started = await this.#begin({ ...input, returnTo: undefined });
+    if (started.kind === 'existing') return started;
+    if (this.#handedOut.size >= MAX_HANDED_OUT) this.#forgetExpired(now);
+    if (this.#handedOut.size < MAX_HANDED_OUT) {
+      this.#handedOut.set(key, {
+        id: started.id,
+        authorizationUrl: started.authorizationUrl,
+        expiresAt: started.expiresAt,
+      });
+    }
+    return { kind: started.kind, authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt };
+  }
+
+  #forgetExpired(now: Date): void {
+    for (const [key, entry] of this.#handedOut) {
+      if (entry.expiresAt.getTime() - now.getTime() < REUSE_MIN_LEFT_MS) this.#handedOut.delete(key);
+    }
+  }
+
+  async #begin(
+    input: ConsentInput,
+  ): Promise<
+    | { kind: 'existing'; connection: ConnectionRow }
+    | { kind: 'consent_required'; id: string; authorizationUrl: string; expiresAt: Date }
+  > {
     const connector = this.#connectors.get(input.serviceId);
     if (connector === undefined)
       throw new AppError('unknown_service', `no service "${input.serviceId}" in the catalogue`);
@@ -174,7 +243,7 @@ export class ConsentFlow {
         metadata: { authorizationId: id, registered: start.newRegistration !== undefined },
       });
     });
-    return { kind: 'consent_required', authorizationUrl: start.url, expiresAt };
+    return { kind: 'consent_required', id, authorizationUrl: start.url, expiresAt };
   }
 
   /** Audits a refused callback (in a transaction of its own: nothing else is written) and throws. */

@@ -248,11 +248,10 @@ async function consentError(call: ProxyCall, deps: ProxyDeps, missing: boolean):
     ? `connect ${target.service.id} first: open authorizationUrl in a browser`
     : `the connection to ${target.service.id} needs a new consent: open authorizationUrl in a browser`;
   if (principal === undefined || membership === undefined) return new AppError(code, detail);
-  const started = await deps.consent.start({
+  const started = await deps.consent.startOnRefusal({
     tenantId: membership.tenantId,
     user: principal.user,
     serviceId: target.service.id,
-    returnTo: undefined,
     actor: actorOf(call),
   });
   if (started.kind !== 'consent_required') return new AppError(code, detail);

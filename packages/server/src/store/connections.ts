@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { rawRows } from './raw-rows.js';
 import { clientRegistrations, connectionAuthorizations, connections } from './schema/index.js';
@@ -177,6 +177,26 @@ export async function insertConnectionAuthorization(
   row: typeof connectionAuthorizations.$inferInsert,
 ): Promise<void> {
   await db.insert(connectionAuthorizations).values(row);
+}
+
+/** The pending authorization exists, is unused and has not expired. */
+export async function isConnectionAuthorizationPending(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: connectionAuthorizations.id })
+    .from(connectionAuthorizations)
+    .where(
+      and(
+        eq(connectionAuthorizations.id, id),
+        isNull(connectionAuthorizations.usedAt),
+        gt(connectionAuthorizations.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }
 
 /** Why a callback's state found no live pending authorization. */

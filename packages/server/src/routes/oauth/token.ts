@@ -252,11 +252,10 @@ async function consentRequired(
   service: ServiceConfig,
   actor: AuditActor,
 ): Promise<OAuthError> {
-  const started = await services.consent.start({
+  const started = await services.consent.startOnRefusal({
     tenantId: membership.tenantId,
     user: principal.user,
     serviceId: service.id,
-    returnTo: undefined,
     actor,
   });
   const description = `consent_required: connect ${service.id} first`;
