@@ -217,6 +217,18 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     expect(new URL(again).searchParams.get('state')).not.toBe(new URL(first).searchParams.get('state'));
   });
 
+  it('answers parallel first refusals with one consent URL', async () => {
+    const gina = await devIdpToken(base, 'gina');
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() => raw(base, 'GET', '/proxy/hosted/x', { authorization: `Bearer ${gina}` })),
+    );
+    const urls = answers.map((res) => {
+      expect(res.status, res.body).toBe(409);
+      return (JSON.parse(res.body) as { authorizationUrl: string }).authorizationUrl;
+    });
+    expect(new Set(urls).size).toBe(1);
+  });
+
   it('refuses an unknown service and a service outside the token scope', async () => {
     const hosted = await raw(base, 'GET', '/proxy/hosted/x', { authorization: `Bearer ${readOnly}` });
     expect(hosted.status).toBe(403);

@@ -101,6 +101,8 @@ export class ConsentFlow {
   readonly #publicUrl: string;
   /** Consents started by `startOnRefusal`, by tenant, user and service (this process only). */
   readonly #handedOut = new Map<string, { id: string; authorizationUrl: string; expiresAt: Date }>();
+  /** Refusals being answered right now, by the same key: parallel ones share one consent. */
+  readonly #starting = new Map<string, Promise<ConsentStart>>();
 
   constructor(deps: { db: Db; keyring: Keyring; connectors: ConnectorRegistry; publicUrl: string }) {
     this.#db = deps.db;
@@ -133,6 +135,17 @@ export class ConsentFlow {
    */
   async startOnRefusal(input: Omit<ConsentInput, 'returnTo'>): Promise<ConsentStart> {
     const key = `${input.tenantId}\u0000${input.user.id}\u0000${input.serviceId}`;
+    // A DAV client's first sync fires several requests at once: one consent for all of them.
+    const inFlight = this.#starting.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const answer = this.#reuseOrBegin(key, input).finally(() => {
+      this.#starting.delete(key);
+    });
+    this.#starting.set(key, answer);
+    return answer;
+  }
+
+  async #reuseOrBegin(key: string, input: Omit<ConsentInput, 'returnTo'>): Promise<ConsentStart> {
     const now = new Date();
     const recent = this.#handedOut.get(key);
     if (
