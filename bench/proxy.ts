@@ -27,17 +27,12 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildApp } from '../packages/server/src/app.js';
-import { createConfig } from '../packages/server/src/config/load.js';
-import { sealToken } from '../packages/server/src/connections/secrets.js';
-import { newId } from '../packages/server/src/ids.js';
-import { saveConnectionTokens } from '../packages/server/src/store/connections.js';
 import { freePort } from '../packages/server/src/server.js';
-import { openStore } from '../packages/server/src/store/db.js';
 import { bareHandler } from './support/bare-proxy.js';
 import { cpuMicros, type CpuSource } from './support/cpu.js';
 import { measureAddedLatency, printAddedLatency } from './support/latency-phase.js';
-import { benchDataDir, median, printTable, type BarRow } from './support/measure.js';
+import { startLatchkeySubject } from './support/latchkey-subject.js';
+import { median, printTable, type BarRow } from './support/measure.js';
 
 const ROUNDS = 3;
 const SECONDS = 2;
@@ -206,60 +201,9 @@ async function main(): Promise<void> {
   const bare = await startChild(['bench/support/bare-proxy.ts', upstreamUrl]);
   const nginx = await startNginx(upstream.port);
 
-  const data = benchDataDir();
-  const store = await openStore({ pgliteDir: 'memory://' });
-  const config = createConfig(
-    {
-      dataDir: data.dir,
-      log: { level: 'silent' },
-      server: { host: '127.0.0.1', port: 0 },
-      proxy: { rateLimit: { requestsPerSecond: 1e9, burst: 1_000_000 } },
-      services: [
-        {
-          id: 'bench',
-          name: 'Bench upstream',
-          baseUrl: `${upstreamUrl}/`,
-          connector: {
-            type: 'oauth2',
-            authorizationEndpoint: `${upstreamUrl}/authorize`,
-            tokenEndpoint: `${upstreamUrl}/token`,
-            clientId: 'bench',
-          },
-        },
-      ],
-    },
-    {},
-  );
-  const { app, services } = await buildApp(config, { store });
+  const subject = await startLatchkeySubject(upstreamUrl);
   try {
-    const idp = (
-      await app.inject({ method: 'POST', url: '/dev-idp/token', payload: { user: 'alice' } })
-    ).json<{ access_token: string }>().access_token;
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/v1/api-tokens',
-      headers: { authorization: `Bearer ${idp}` },
-      payload: { name: 'bench', services: ['bench'], permissions: ['read'], expiresInDays: 7 },
-    });
-    const token = created.json<{ token: string }>().token;
-    const verified = await services.apiTokenVerifier.verify(token, '127.0.0.1');
-    // The connection as a consent would leave it: an access token valid for a day.
-    await store.db.transaction((tx) =>
-      saveConnectionTokens(
-        tx,
-        { tenantId: verified.tenantId, userId: verified.user.id, serviceId: 'bench' },
-        newId('con'),
-        (rowId) => ({
-          status: 'active',
-          accessTokenEnc: sealToken(services.keyring, rowId, 'access_token', 'downstream-bench-token'),
-          refreshTokenEnc: null,
-          tokenType: 'Bearer',
-          scopes: [],
-          expiresAt: new Date(Date.now() + 86_400_000),
-        }),
-      ),
-    );
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { address, token } = subject;
     const inProcess = bareInProcess ? createHttpServer(bareHandler(upstreamUrl)) : undefined;
     if (inProcess !== undefined) {
       inProcess.keepAliveTimeout = 60_000;
@@ -373,9 +317,7 @@ async function main(): Promise<void> {
     inProcess?.closeAllConnections();
     inProcess?.close();
   } finally {
-    await app.close();
-    await store.close();
-    data.cleanup();
+    await subject.close();
     nginx?.stop();
     bare.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');

@@ -261,22 +261,17 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
 
 /** RFC 6750 §2.1 `Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
 export function bearerToken(authorization: string): string | undefined {
-  // The shape every client sends, `Bearer ` then printable ASCII, without a regular expression:
-  // this runs on every proxied request. Anything else takes the general rule below.
-  if (authorization.startsWith('Bearer ') && authorization.length > 7 && isPrintableFrom(authorization, 7)) {
-    return authorization.slice(7);
+  // The shape every client sends, `Bearer ` then printable ASCII, tested on the slice: this runs
+  // on every proxied request, and one compiled character class costs a fraction of a JS loop.
+  if (authorization.startsWith('Bearer ')) {
+    const token = authorization.slice(7);
+    if (PRINTABLE_ASCII.test(token)) return token;
   }
   return /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization)?.[1];
 }
 
-/** No space, control or non-ASCII character from `start` to the end. */
-function isPrintableFrom(value: string, start: number): boolean {
-  for (let i = start; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c <= 32 || c >= 127) return false;
-  }
-  return true;
-}
+/** One or more characters, none a space, control or non-ASCII character. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * SPEC §6.1: clients that only know a user name and a password (DAV clients) send an API token as

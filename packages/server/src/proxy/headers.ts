@@ -39,6 +39,7 @@ export interface ForwardedFor {
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
   forwarded: ForwardedFor,
+  /** `header` lower-case (targets.ts lowers it once). */
   inject: { header: string; value: string },
   extra: Readonly<Record<string, string>>,
 ): HeaderMap {
@@ -55,7 +56,7 @@ export function upstreamRequestHeaders(
   out['x-forwarded-host'] = forwarded.host;
   if (forwarded.prefix !== '') out['x-forwarded-prefix'] = forwarded.prefix;
   for (const name in extra) out[name.toLowerCase()] = extra[name];
-  out[inject.header.toLowerCase()] = inject.value;
+  out[inject.header] = inject.value;
   return out;
 }
 
