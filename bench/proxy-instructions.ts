@@ -2,8 +2,10 @@
  * Instructions per proxied request, counted by valgrind's callgrind: the figure of bench/proxy.ts
  * that does not move with whatever else the machine runs. Requests/s and CPU time on a shared
  * 2-core machine swing by a third between runs minutes apart; an instruction count of the same
- * code on the same input repeats within a few percent (what varies is JIT compilation and GC
- * landing in one batch or another, hence the minimum over batches).
+ * code on the same input repeats within a few percent. What varies is V8's optimizing compilers
+ * and the garbage collector landing in one batch or another: the compilers' own instructions are
+ * left out of every batch (warm-up, not serving; bench/support/callgrind-dump.ts), and the figure
+ * is the minimum over batches, the median beside it.
  *
  * The subject (bench/support/latchkey-subject.ts) runs under callgrind with instrumentation off
  * while it starts and warms up, then on: Latchkey's proxy (API token, cache warm) and the bare
@@ -15,12 +17,13 @@
  * CPU-time ratio of bench/proxy.ts, not a substitute.
  *
  * Needs `valgrind` and `ab` (Debian: valgrind, apache2-utils); skipped, and says so, without them.
- * Run by `npm run bench` (bench/run.ts); never part of `npm test`. Takes about 5 minutes.
+ * Run by `npm run bench` (bench/run.ts); never part of `npm test`. Takes about 6 minutes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dumpCosts } from './support/callgrind-dump.js';
 import { median } from './support/measure.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -126,7 +129,10 @@ function dumps(subject: Subject): string[] {
   return readdirSync(subject.dir).filter((f) => /^out\.\d+\.\d+$/.test(f));
 }
 
-/** Instructions the subject executed while serving `n` requests to `url`, per request. */
+/**
+ * Instructions the subject executed while serving `n` requests to `url`, per request, without
+ * those of V8's optimizing compilers (callgrind-dump.ts).
+ */
 async function counted(subject: Subject, url: string, n: number, headers: string[]): Promise<number> {
   await run('callgrind_control', ['-z', String(subject.pid)]);
   await requests(url, n, headers);
@@ -137,8 +143,10 @@ async function counted(subject: Subject, url: string, n: number, headers: string
     if (file !== undefined) {
       // `summary:` heads the file, `totals:` ends it: the dump is whole once the latter is there.
       const text = readFileSync(join(subject.dir, file), 'utf8');
-      const total = /^summary:\s+(\d+)/m.exec(text)?.[1];
-      if (total !== undefined && /^totals:/m.test(text)) return Number(total) / n;
+      if (/^totals:/m.test(text)) {
+        const { total, compiler } = dumpCosts(text);
+        return (total - compiler) / n;
+      }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -199,7 +207,7 @@ async function main(): Promise<void> {
       },
     ];
     process.stdout.write(
-      `callgrind, ${ROUNDS} batches per target and size, ${CONCURRENCY} keep-alive connections (ab); instructions per request, minimum (median) of the batches\n`,
+      `callgrind, ${ROUNDS} batches per target and size, ${CONCURRENCY} keep-alive connections (ab); instructions per request without V8's optimizing compilers, minimum (median) of the batches\n`,
     );
     for (const size of SIZES) {
       // Warm-up uncounted: JIT tiers, pools, the token cache.
