@@ -69,7 +69,9 @@ describe('transparent proxy (SPEC §6.1) against a token-checking upstream', () 
     expect(got.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(got.headers['x-forwarded-proto']).toBe('http');
     expect(got.headers['x-forwarded-host']).toBe(new URL(base).host);
+    expect(got.headers['x-forwarded-prefix']).toBe('/proxy/echo');
     expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers['x-request-id']).toMatch(/\S/);
     expect(res.headers['x-custom']).toBe('kept');
     expect(res.headers['x-hop']).toBeUndefined();
     expect(res.headers['ratelimit-limit']).toBeDefined();
