@@ -2,7 +2,10 @@
  * Proxy throughput and latency (SPEC §6.1) against the bar of SPEC §12: Latchkey's proxy with an
  * API token (cache warm) must do ≥ 90 % of a bare pass-through proxy written directly on
  * `node:http` + undici (bench/support/bare-proxy.ts), on the same upstream in the same run.
- * nginx `proxy_pass` is reported alongside as the industry reference (skipped if absent).
+ * nginx `proxy_pass` is reported alongside as the industry reference (skipped if absent), and a
+ * Fastify + `@fastify/reply-from` pass-through (bench/support/reply-from-proxy.ts) as the yardstick
+ * SPEC §12 gives for the bare proxy (which should do ~1.3–1.5× it): the ratio is printed, so a
+ * baseline stronger or weaker than the bar means shows.
  * Targets alternate over several rounds, 1 KiB and 64 KiB bodies; the load generator is `wrk`
  * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
  * process; Latchkey runs in this one (the load generator is a process of its own too).
@@ -39,6 +42,7 @@ const SECONDS = 2;
 const CONNECTIONS = 32;
 const SIZES = ['1k', '64k'] as const;
 const BAR = 0.9;
+const REPLY_FROM = 'Fastify + @fastify/reply-from';
 const root = resolve(import.meta.dirname, '..');
 const bareInProcess = process.env.LATCHKEY_BENCH_BARE_IN_PROCESS === '1';
 
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const bare = await startChild(['bench/support/bare-proxy.ts', upstreamUrl]);
   const nginx = await startNginx(upstream.port);
+  const replyFrom = await startChild(['bench/support/reply-from-proxy.ts', upstreamUrl]);
 
   const subject = await startLatchkeySubject(upstreamUrl);
   try {
@@ -235,6 +240,14 @@ async function main(): Promise<void> {
         cpu: self,
       });
     }
+    const replyFromPid = replyFrom.child.pid;
+    if (replyFromPid === undefined) throw new Error('the reply-from proxy has no pid');
+    targets.push({
+      name: REPLY_FROM,
+      url: (s) => `http://127.0.0.1:${replyFrom.port}/${s}`,
+      headers: {},
+      cpu: { kind: 'pid', pid: replyFromPid },
+    });
     if (nginx !== undefined)
       targets.push({
         name: 'nginx proxy_pass',
@@ -290,6 +303,17 @@ async function main(): Promise<void> {
     }
     printTable(rows);
     process.stdout.write(
+      '\nThe baseline against its SPEC §12 yardstick (bare ÷ Fastify + reply-from, ~1.3–1.5× expected):\n',
+    );
+    for (const size of SIZES) {
+      const bareRps = summary(bareTarget.name, size).rps;
+      const yardstick = summary(REPLY_FROM, size).rps;
+      const latchkeyRps = summary(latchkeyTarget.name, size).rps;
+      process.stdout.write(
+        `  ${size.padEnd(4)} bare ${(bareRps / yardstick).toFixed(2)}× reply-from, Latchkey ${(latchkeyRps / yardstick).toFixed(2)}× reply-from\n`,
+      );
+    }
+    process.stdout.write(
       '\nCPU time of the serving process per completed request (median of the rounds; ratio to bare):\n',
     );
     for (const size of SIZES) {
@@ -319,6 +343,7 @@ async function main(): Promise<void> {
   } finally {
     await subject.close();
     nginx?.stop();
+    replyFrom.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');
   }

@@ -2,7 +2,7 @@
  * `npm run bench`: runs each benchmark below in a process of its own, one after the other (they
  * measure the machine, so they must not share it with each other), and prints what each prints.
  * A benchmark still running after LATCHKEY_BENCH_TIMEOUT_SECONDS (default 150: bench/proxy.ts
- * alone takes about 80 s; bench/proxy-instructions.ts, which runs its subject under valgrind,
+ * alone takes about 100 s; bench/proxy-instructions.ts, which runs its subject under valgrind,
  * gets at least 900) is killed and the run fails. Benchmarks are never part of `npm test`.
  */
 import { spawn } from 'node:child_process';
