@@ -4,7 +4,7 @@
  * `node:http` + undici (bench/support/bare-proxy.ts), on the same upstream in the same run.
  * nginx `proxy_pass` is reported alongside as the industry reference (skipped if absent), and a
  * Fastify + `@fastify/reply-from` pass-through (bench/support/reply-from-proxy.ts) as the yardstick
- * SPEC §12 gives for the bare proxy (which should do ~1.3–1.5× it): the ratio is printed, so a
+ * SPEC §12 gives for the bare proxy (~1.5× it, the proxy issue says ~1.3–1.5×): the ratio is printed, so a
  * baseline stronger or weaker than the bar means shows.
  * Targets alternate over several rounds, 1 KiB and 64 KiB bodies; the load generator is `wrk`
  * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
