@@ -200,14 +200,21 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const upstream = await startChild(['bench/support/proxy-upstream.ts']);
-  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
-  const bare = await startChild(['bench/support/bare-proxy.ts', upstreamUrl]);
-  const nginx = await startNginx(upstream.port);
-  const replyFrom = await startChild(['bench/support/reply-from-proxy.ts', upstreamUrl]);
-
-  const subject = await startLatchkeySubject(upstreamUrl);
+  // Every helper started is stopped (last first), whatever fails after it started.
+  const stops: (() => unknown)[] = [];
   try {
+    const upstream = await startChild(['bench/support/proxy-upstream.ts']);
+    stops.push(() => upstream.child.kill('SIGTERM'));
+    const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+    const bare = await startChild(['bench/support/bare-proxy.ts', upstreamUrl]);
+    stops.push(() => bare.child.kill('SIGTERM'));
+    const nginx = await startNginx(upstream.port);
+    if (nginx !== undefined) stops.push(nginx.stop);
+    const replyFrom = await startChild(['bench/support/reply-from-proxy.ts', upstreamUrl]);
+    stops.push(() => replyFrom.child.kill('SIGTERM'));
+    const subject = await startLatchkeySubject(upstreamUrl);
+    stops.push(() => subject.close());
+
     const { address, token } = subject;
     const inProcess = bareInProcess ? createHttpServer(bareHandler(upstreamUrl)) : undefined;
     if (inProcess !== undefined) {
@@ -341,11 +348,7 @@ async function main(): Promise<void> {
     inProcess?.closeAllConnections();
     inProcess?.close();
   } finally {
-    await subject.close();
-    nginx?.stop();
-    replyFrom.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
-    upstream.child.kill('SIGTERM');
+    for (const stop of stops.reverse()) await stop();
   }
 }
 
