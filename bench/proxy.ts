@@ -3,9 +3,9 @@
  * API token (cache warm) must do ≥ 90 % of a bare pass-through proxy written directly on
  * `node:http` + undici (bench/support/bare-proxy.ts), on the same upstream in the same run.
  * nginx `proxy_pass` is reported alongside as the industry reference (skipped if absent), and a
- * Fastify + `@fastify/reply-from` pass-through (bench/support/reply-from-proxy.ts) as the yardstick
- * SPEC §12 gives for the bare proxy (~1.5× it, the proxy issue says ~1.3–1.5×): the ratio is printed, so a
- * baseline stronger or weaker than the bar means shows.
+ * Fastify + `@fastify/reply-from` pass-through (bench/support/reply-from-proxy.ts) as the
+ * yardstick SPEC §12 gives for the bare proxy (~1.5× it; the proxy issue says ~1.3–1.5×): the
+ * ratio is printed, so a baseline stronger or weaker than the one the bar means shows.
  * Targets alternate over several rounds, 1 KiB and 64 KiB bodies; the load generator is `wrk`
  * when installed, else autocannon. Each of upstream, bare proxy and nginx runs in its own
  * process; Latchkey runs in this one (the load generator is a process of its own too).

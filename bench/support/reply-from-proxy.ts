@@ -1,8 +1,9 @@
 /*
  * The yardstick SPEC §12 gives for the bare proxy of bench/proxy.ts: a Fastify +
  * `@fastify/reply-from` pass-through, which the bare `node:http` + undici proxy should beat by
- * ~1.5× on a 2-core machine (~1.3–1.5× says the proxy issue). Printing both in one run shows whether the baseline Latchkey is
- * held to is the one the bar means. Same undici pool settings as the bare proxy; no logger.
+ * ~1.5× on a 2-core machine (~1.3–1.5× says the proxy issue). Printing both in one run shows
+ * whether the baseline Latchkey is held to is the one the bar means. Same undici pool settings as
+ * the bare proxy; no logger.
  * Run as a script with the upstream origin as argv[2], it prints its port on stdout.
  */
 import replyFrom from '@fastify/reply-from';
